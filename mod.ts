@@ -1,0 +1,84 @@
+/**
+ * Deep reinforcement learning for continuous actions in Deno: TD3 (Fujimoto et al. 2018) as a pure
+ * reducer over immutable parameter records, driven by splittable Threefry keys, on tfjs.
+ *
+ * The core (`rng`, networks, optimizers, agents, environments) is pure: no I/O, no global RNG, no
+ * mutation. The runtime (`train`, `step`, checkpoints, backends) owns tensors and files.
+ *
+ * @example Train TD3 on Pendulum-v1 from code
+ * ```ts
+ * import { DEFAULTS, TD3_PRESETS, train, useBackend } from "./mod.ts";
+ * await useBackend("wasm");
+ * await Deno.mkdir("runs/example", { recursive: true });
+ * await train({ ...DEFAULTS, ...TD3_PRESETS.tuned, steps: 2000 }, { out: "runs/example" });
+ * ```
+ *
+ * @example Step the environment by hand
+ * ```ts
+ * import { keyFromSeed, makeEnv } from "./mod.ts";
+ * const env = makeEnv("Pendulum-v1");
+ * const { state } = env.reset(keyFromSeed(0));
+ * const { reward, observation } = env.step(state, new Float32Array([1]));
+ * ```
+ *
+ * @module
+ */
+export {
+  bits,
+  erfinv,
+  foldIn,
+  type Key,
+  keyFromSeed,
+  keyFromWords,
+  normal,
+  randint,
+  split,
+  threefry2x32,
+  uniform,
+} from "./src/core/rng.ts";
+export type { Batch } from "./src/core/batch.ts";
+export { entries, leaves, type Tree, treeMap, unflatten } from "./src/core/tree.ts";
+export { type Activation, dense, type DenseParams } from "./src/core/nn/dense.ts";
+export { initMlp, type InitScheme, mlp, type MlpParams, mlpSizes } from "./src/core/nn/mlp.ts";
+export { type ActionBounds, clipToBounds, halfRange, rescale } from "./src/core/nn/action_bounds.ts";
+export { applyUpdates, chain, type GradientTransformation, scale } from "./src/core/optim/transform.ts";
+export {
+  adam,
+  type AdamOptions,
+  type AdamState,
+  scaleByAdam,
+  type ScaleByAdamState,
+} from "./src/core/optim/adam.ts";
+export { gradientStep, valueAndGrad } from "./src/core/grad.ts";
+export {
+  explore,
+  makeTd3,
+  policy,
+  qValue,
+  type Td3Agent,
+  type Td3Config,
+  type Td3Metrics,
+  type Td3State,
+  td3Target,
+  type TwinCritics,
+} from "./src/core/agents/td3.ts";
+export type { Env, ResetResult, StepResult } from "./src/envs/env.ts";
+export { angleNormalize, pendulum, type PendulumState } from "./src/envs/pendulum.ts";
+export { ENV_IDS, type EnvId, isEnvId, lookupEnv, makeEnv } from "./src/envs/registry.ts";
+export { ReplayBuffer, type ReplayBufferOptions, type Transition } from "./src/replay/buffer.ts";
+export {
+  ALGOS,
+  DEFAULTS,
+  PRESETS,
+  TD3_PRESETS,
+  type Td3Hyperparameters,
+  type TrainConfig,
+  validateConfig,
+} from "./src/config/train_config.ts";
+export { type BackendName, BACKENDS, useBackend } from "./src/runtime/backend.ts";
+export { disposeReplaced, readTensor, step, tensorsIn } from "./src/runtime/memory.ts";
+export { type EvalResult, evaluate } from "./src/runtime/evaluate.ts";
+export { decodeCheckpoint, encodeCheckpoint } from "./src/runtime/checkpoint.ts";
+export { decodeSafetensors, encodeSafetensors } from "./src/runtime/safetensors.ts";
+export { learningCurveSvg } from "./src/runtime/plot.ts";
+export { type Progress, train, type TrainOptions, type TrainSummary } from "./src/runtime/train.ts";

@@ -1,0 +1,154 @@
+/**
+ * Flags of `deno task train`, parsed by a pure function into a validated configuration (fp-ts `Either`).
+ * Built on `node:util` `parseArgs` (Deno's built-in; `jsr:@std/cli` is not reachable from our CI).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import * as E from "fp-ts/lib/Either.js";
+import { pipe } from "fp-ts/lib/function.js";
+import {
+  DEFAULTS,
+  kebab,
+  type Preset,
+  PRESETS,
+  TD3_PRESETS,
+  type TrainConfig,
+  validateConfig,
+} from "../config/train_config.ts";
+
+/** What the command line asks for: help, or a run. */
+export type Command =
+  | { readonly kind: "help" }
+  | { readonly kind: "train"; readonly config: TrainConfig; readonly out?: string };
+
+const NUMERIC = [
+  "seed",
+  "steps",
+  "batchSize",
+  "bufferSize",
+  "actorLr",
+  "criticLr",
+  "gamma",
+  "tau",
+  "explorationNoise",
+  "policyNoise",
+  "noiseClip",
+  "policyDelay",
+  "learningStarts",
+  "evalEvery",
+  "evalEpisodes",
+] as const satisfies readonly (keyof TrainConfig)[];
+
+const STRINGS = ["algo", "env", "preset", "backend", "out", "hidden", "lr"] as const;
+
+/** The usage text printed by `--help`. */
+export const USAGE = `Train a TD3 agent on a continuous-control environment.
+
+Usage: deno task train [flags]
+
+  --algo NAME               algorithm: td3 (default td3)
+  --env ID                  environment: Pendulum-v1 (default Pendulum-v1)
+  --seed N                  seed of every random draw (default 0)
+  --steps N                 environment steps (default 20000)
+  --out DIR                 run folder; must not exist (default runs/ALGO-ENV-seedN, made unique)
+  --preset NAME             lecture | tuned (default tuned); flags below override it
+  --backend NAME            wasm | cpu | tensorflow (default wasm)
+  --hidden W1,W2            hidden layer widths
+  --batch-size N            minibatch size
+  --buffer-size N           replay capacity
+  --lr X                    Adam learning rate of actor and critics
+  --actor-lr X, --critic-lr X
+  --gamma X                 discount
+  --tau X                   soft target update rate
+  --exploration-noise X     exploration σ, fraction of the action half-range
+  --policy-noise X          target smoothing σ, fraction of the action half-range
+  --noise-clip X            target smoothing clip, fraction of the action half-range
+  --policy-delay N          critic updates per actor update
+  --learning-starts N       random-action steps before updates start
+  --eval-every N            evaluate every N steps (default 5000)
+  --eval-episodes N         episodes per evaluation (default 10)
+  -h, --help                this text
+`;
+
+function parseNumber(flag: string, text: string): E.Either<string, number> {
+  const v = Number(text);
+  return text.trim() !== "" && Number.isFinite(v)
+    ? E.right(v)
+    : E.left(`--${flag} expects a number, got "${text}"`);
+}
+
+function parseHidden(text: string): E.Either<string, number[]> {
+  const parts = text.split(",").map((p) => p.trim());
+  const widths = parts.map(Number);
+  return parts.every((p) => /^\d+$/.test(p)) && widths.length > 0
+    ? E.right(widths)
+    : E.left(`--hidden expects comma-separated positive integers such as 400,300, got "${text}"`);
+}
+
+/**
+ * Parse command-line arguments into a command.
+ *
+ * @param args the arguments after the script name
+ * @returns the command, or a one-line error message
+ */
+export function parseTrainArgs(args: readonly string[]): E.Either<string, Command> {
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+  };
+  for (const name of [...NUMERIC, ...STRINGS]) options[kebab(name)] = { type: "string" };
+  // `--steps -3` would read as two flags; join a negative number to its flag so range checks report it.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if (args[i].startsWith("--") && !args[i].includes("=") && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${args[i]}=${next}`);
+      i++;
+    } else joined.push(args[i]);
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: joined, options, strict: true, allowPositionals: false }));
+  } catch (e) {
+    return E.left((e instanceof Error ? e.message : String(e)).split("\n")[0]);
+  }
+  if (values.help === true) return E.right({ kind: "help" });
+  const get = (name: string) => values[kebab(name)] as string | undefined;
+
+  const preset = (get("preset") ?? DEFAULTS.preset) as Preset;
+  if (!(PRESETS as readonly string[]).includes(preset)) {
+    return E.left(`unknown --preset "${preset}" (known: ${PRESETS})`);
+  }
+  const overrides: Record<string, unknown> = {};
+  for (const name of NUMERIC) {
+    const text = get(name);
+    if (text === undefined) continue;
+    const parsed = parseNumber(kebab(name), text);
+    if (E.isLeft(parsed)) return parsed;
+    overrides[name] = parsed.right;
+  }
+  const lr = get("lr");
+  if (lr !== undefined) {
+    const parsed = parseNumber("lr", lr);
+    if (E.isLeft(parsed)) return parsed;
+    overrides.actorLr ??= parsed.right;
+    overrides.criticLr ??= parsed.right;
+  }
+  const hidden = get("hidden");
+  if (hidden !== undefined) {
+    const parsed = parseHidden(hidden);
+    if (E.isLeft(parsed)) return parsed;
+    overrides.hidden = parsed.right;
+  }
+  for (const name of ["algo", "env", "backend"] as const) {
+    const text = get(name);
+    if (text !== undefined) overrides[name] = text;
+  }
+  const out = get("out");
+  if (out !== undefined && out.trim() === "") return E.left("--out must not be empty");
+  const config = { ...DEFAULTS, ...TD3_PRESETS[preset], preset, ...overrides } as TrainConfig;
+  return pipe(
+    validateConfig(config),
+    E.map((c): Command => ({ kind: "train", config: c, ...(out === undefined ? {} : { out }) })),
+  );
+}

@@ -1,0 +1,248 @@
+/**
+ * TD3, Twin Delayed DDPG (Fujimoto, van Hoof & Meger 2018): clipped double-Q learning, delayed policy
+ * updates, target policy smoothing and soft target updates, as a pure reducer
+ * `update(state, batch) -> [state, metrics]` over an immutable {@link Td3State}.
+ *
+ * Tensor memory is not managed here: the runtime calls the reducer inside `tf.tidy` and disposes the
+ * tensors of the previous state that the new state no longer holds.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Batch } from "../batch.ts";
+import { gradientStep } from "../grad.ts";
+import { type ActionBounds, clipToBounds, halfRange, rescale } from "../nn/action_bounds.ts";
+import { initMlp, mlp, type MlpParams } from "../nn/mlp.ts";
+import { adam, type AdamState } from "../optim/adam.ts";
+import { type Key, normal, split } from "../rng.ts";
+import { treeMap } from "../tree.ts";
+
+/** Hyperparameters of TD3 (validated at the edge; the reducer trusts them). */
+export interface Td3Config {
+  /** Observation length. */
+  readonly observationSize: number;
+  /** Action length. */
+  readonly actionSize: number;
+  /** Action bounds of the environment. */
+  readonly bounds: ActionBounds;
+  /** Hidden layer widths of actor and critics, e.g. `[400, 300]`. */
+  readonly hidden: readonly number[];
+  /** Adam learning rate of the actor. */
+  readonly actorLr: number;
+  /** Adam learning rate of the critics. */
+  readonly criticLr: number;
+  /** Discount γ. */
+  readonly gamma: number;
+  /** Soft target update rate τ. */
+  readonly tau: number;
+  /** Target smoothing noise σ, as a fraction of the action half-range. */
+  readonly policyNoise: number;
+  /** Target smoothing noise clip c, as a fraction of the action half-range. */
+  readonly noiseClip: number;
+  /** Critic updates per actor (and target) update, d. */
+  readonly policyDelay: number;
+}
+
+/** The twin critics Q₁ and Q₂. */
+export interface TwinCritics {
+  /** Q₁, also the critic the actor maximizes. */
+  readonly q1: MlpParams;
+  /** Q₂. */
+  readonly q2: MlpParams;
+}
+
+/** Everything TD3 learns and carries between updates. */
+export interface Td3State {
+  /** Actor μ_φ. */
+  readonly actor: MlpParams;
+  /** Target actor μ_φ'. */
+  readonly actorTarget: MlpParams;
+  /** Critics Q_θ₁, Q_θ₂. */
+  readonly critics: TwinCritics;
+  /** Target critics Q_θ'₁, Q_θ'₂. */
+  readonly criticsTarget: TwinCritics;
+  /** Adam state of the actor. */
+  readonly actorOpt: AdamState;
+  /** Adam state of both critics (one optimizer over both is the same as one each: Adam is per-leaf). */
+  readonly criticOpt: AdamState;
+  /** RNG key for target smoothing noise. */
+  readonly key: Key;
+  /** Number of updates done. */
+  readonly updates: number;
+}
+
+/** Scalars reported by one update (tensors owned by the caller). */
+export interface Td3Metrics {
+  /** Sum of the two critics' mean squared TD errors. */
+  readonly criticLoss: tf.Scalar;
+  /** −mean Q₁(s, μ(s)), present on delayed (actor) updates. */
+  readonly actorLoss?: tf.Scalar;
+}
+
+/**
+ * The deterministic policy μ(s) = rescale(tanh(MLP(s))).
+ *
+ * @param actor actor parameters
+ * @param observations batch `[n, obs]`
+ * @param bounds action bounds
+ * @returns actions `[n, act]` inside the bounds
+ */
+export function policy(actor: MlpParams, observations: tf.Tensor2D, bounds: ActionBounds): tf.Tensor2D {
+  return rescale(tf.tanh(mlp(actor, observations)), bounds);
+}
+
+/**
+ * Q(s, a) of one critic.
+ *
+ * @param critic critic parameters
+ * @param sa the batch `[n, obs + act]` of concatenated observations and actions
+ * @returns `[n, 1]`
+ */
+export function qValue(critic: MlpParams, sa: tf.Tensor2D): tf.Tensor2D {
+  return mlp(critic, sa);
+}
+
+/** Options of {@link td3Target}. */
+export interface Td3TargetInputs {
+  /** The batch. */
+  readonly batch: Batch;
+  /** Standard-normal draws `[size × actionSize]` for target smoothing. */
+  readonly noise: Float32Array;
+}
+
+/**
+ * The TD3 critic target
+ * y = r + γ(1 − terminated)·min_j Q'_j(s', clip(μ'(s') + clip(σ·h·ε, ±c·h), bounds)), with h the action
+ * half-range and ε ~ N(0, 1) given.
+ *
+ * @param config hyperparameters
+ * @param params target networks and the inputs
+ * @returns y, `[size, 1]`
+ */
+export function td3Target(
+  config: Td3Config,
+  params: Pick<Td3State, "actorTarget" | "criticsTarget"> & Td3TargetInputs,
+): tf.Tensor2D {
+  const { batch, noise, actorTarget, criticsTarget } = params;
+  const n = batch.size;
+  const s2 = tf.tensor2d(batch.nextObservations, [n, config.observationSize]);
+  const eps = tf.tensor2d(noise, [n, config.actionSize]);
+  const smoothing = tf.mul(
+    tf.clipByValue(tf.mul(eps, config.policyNoise), -config.noiseClip, config.noiseClip),
+    tf.tensor1d(halfRange(config.bounds)),
+  );
+  const a2 = clipToBounds(tf.add(policy(actorTarget, s2, config.bounds), smoothing), config.bounds);
+  const sa2 = tf.concat([s2, a2], 1);
+  const minQ = tf.minimum(qValue(criticsTarget.q1, sa2), qValue(criticsTarget.q2, sa2));
+  const r = tf.tensor2d(batch.rewards, [n, 1]);
+  const notDone = tf.sub(1, tf.tensor2d(batch.terminated, [n, 1]));
+  return tf.add(r, tf.mul(tf.mul(notDone, config.gamma), minQ));
+}
+
+/** A TD3 agent: `init`, the `update` reducer and the deterministic policy, closed over a config. */
+export interface Td3Agent {
+  /** The hyperparameters. */
+  readonly config: Td3Config;
+  /** Fresh networks (targets equal to the online networks), optimizer states and key. */
+  init(key: Key): Td3State;
+  /** One TD3 update on a batch; pure: returns a new state, never mutates or disposes the input. */
+  update(state: Td3State, batch: Batch): readonly [Td3State, Td3Metrics];
+  /** μ(s) for a batch of observations. */
+  act(actor: MlpParams, observations: tf.Tensor2D): tf.Tensor2D;
+}
+
+/**
+ * Build a TD3 agent from its hyperparameters.
+ *
+ * @param config hyperparameters
+ * @returns the agent
+ */
+export function makeTd3(config: Td3Config): Td3Agent {
+  const { observationSize: obs, actionSize: act, hidden } = config;
+  const actorOptimizer = adam({ lr: config.actorLr });
+  const criticOptimizer = adam({ lr: config.criticLr });
+  const soft = <T extends MlpParams | TwinCritics>(target: T, online: T): T =>
+    treeMap((t, o) => tf.add(tf.mul(t, 1 - config.tau), tf.mul(o, config.tau)), target, online);
+
+  const init = (key: Key): Td3State => {
+    const [kActor, kQ1, kQ2, kState] = split(key, 4);
+    const actor = initMlp(kActor, [obs, ...hidden, act]);
+    const critics = {
+      q1: initMlp(kQ1, [obs + act, ...hidden, 1]),
+      q2: initMlp(kQ2, [obs + act, ...hidden, 1]),
+    };
+    return {
+      actor,
+      actorTarget: treeMap((p) => tf.clone(p), actor),
+      critics,
+      criticsTarget: treeMap((p) => tf.clone(p), critics),
+      actorOpt: actorOptimizer.init(actor),
+      criticOpt: criticOptimizer.init(critics),
+      key: kState,
+      updates: 0,
+    };
+  };
+
+  const update = (state: Td3State, batch: Batch): readonly [Td3State, Td3Metrics] => {
+    const [key, noiseKey] = split(state.key);
+    const n = batch.size;
+    const y = td3Target(config, { ...state, batch, noise: normal(noiseKey, n * act) });
+    const s = tf.tensor2d(batch.observations, [n, obs]);
+    const sa = tf.concat([s, tf.tensor2d(batch.actions, [n, act])], 1);
+
+    const criticLoss = (c: TwinCritics): tf.Scalar =>
+      tf.add(
+        tf.losses.meanSquaredError(y, qValue(c.q1, sa)),
+        tf.losses.meanSquaredError(y, qValue(c.q2, sa)),
+      );
+    const criticStep = gradientStep(criticOptimizer, criticLoss)(state.critics, state.criticOpt);
+    const updates = state.updates + 1;
+    const afterCritic: Td3State = {
+      ...state,
+      critics: criticStep.params,
+      criticOpt: criticStep.optState,
+      key,
+      updates,
+    };
+    if (updates % config.policyDelay !== 0) {
+      return [afterCritic, { criticLoss: criticStep.loss }];
+    }
+
+    const actorLoss = (actor: MlpParams): tf.Scalar =>
+      tf.neg(tf.mean(qValue(afterCritic.critics.q1, tf.concat([s, policy(actor, s, config.bounds)], 1))));
+    const actorStep = gradientStep(actorOptimizer, actorLoss)(state.actor, state.actorOpt);
+    return [{
+      ...afterCritic,
+      actor: actorStep.params,
+      actorOpt: actorStep.optState,
+      actorTarget: soft(state.actorTarget, actorStep.params),
+      criticsTarget: soft(state.criticsTarget, afterCritic.critics),
+    }, { criticLoss: criticStep.loss, actorLoss: actorStep.loss }];
+  };
+
+  return { config, init, update, act: (actor, o) => policy(actor, o, config.bounds) };
+}
+
+/** Options of {@link explore}. */
+export interface ExploreOptions {
+  /** Action bounds. */
+  readonly bounds: ActionBounds;
+  /** Exploration noise σ as a fraction of the action half-range. */
+  readonly sigma: number;
+}
+
+/**
+ * Exploration: a + N(0, σ·h) clipped to the bounds, with the noise drawn from `key` (pure).
+ *
+ * @param action the deterministic action μ(s)
+ * @param key the key to consume
+ * @param options bounds and σ
+ * @returns a new noisy action
+ */
+export function explore(action: Float32Array, key: Key, options: ExploreOptions): Float32Array {
+  const eps = normal(key, action.length);
+  const half = halfRange(options.bounds);
+  return action.map((a, i) =>
+    Math.min(options.bounds.high[i], Math.max(options.bounds.low[i], a + options.sigma * half[i] * eps[i]))
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Deterministic evaluation: run the noise-free policy for a set of episodes whose initial states come from
+ * fixed keys, all episodes stepped together so that the policy runs once per step on a batch.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Key } from "../core/rng.ts";
+import type { Env } from "../envs/env.ts";
+import { readTensor } from "./memory.ts";
+
+/** Mean and (population) standard deviation of the episode returns. */
+export interface EvalResult {
+  /** Returns of each episode, in key order. */
+  readonly returns: readonly number[];
+  /** Mean return. */
+  readonly mean: number;
+  /** Standard deviation of the returns (ddof 0, as numpy's default). */
+  readonly std: number;
+}
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions<S> {
+  /** The environment. */
+  readonly env: Env<S>;
+  /** One key per episode, for its reset. */
+  readonly keys: readonly Key[];
+}
+
+/**
+ * Run one episode per key with the deterministic policy `act` and report the returns.
+ *
+ * @param act maps a batch of observations `[n, obs]` to actions `[n, act]` (tensors freed here)
+ * @param options environment and episode keys
+ * @returns the returns and their mean and standard deviation
+ */
+export function evaluate<S>(
+  act: (observations: tf.Tensor2D) => tf.Tensor2D,
+  options: EvaluateOptions<S>,
+): EvalResult {
+  const { env, keys } = options;
+  const o = env.observationSize;
+  const a = env.actionSize;
+  const started = keys.map((k) => env.reset(k));
+  let states = started.map((r) => r.state);
+  let observations = started.map((r) => r.observation);
+  let live = keys.map((_, i) => i);
+  const returns = keys.map(() => 0);
+  while (live.length > 0) {
+    const flat = new Float32Array(live.length * o);
+    live.forEach((_, j) => flat.set(observations[j], j * o));
+    const actions = readTensor(() => act(tf.tensor2d(flat, [live.length, o])));
+    const nextLive: number[] = [];
+    const nextStates: S[] = [];
+    const nextObs: Float32Array[] = [];
+    live.forEach((episode, j) => {
+      const r = env.step(states[j], actions.slice(j * a, (j + 1) * a));
+      returns[episode] += r.reward;
+      if (!r.terminated && !r.truncated) {
+        nextLive.push(episode);
+        nextStates.push(r.state);
+        nextObs.push(r.observation);
+      }
+    });
+    live = nextLive;
+    states = nextStates;
+    observations = nextObs;
+  }
+  const mean = returns.reduce((x, y) => x + y, 0) / returns.length;
+  const std = Math.sqrt(returns.reduce((x, y) => x + (y - mean) ** 2, 0) / returns.length);
+  return { returns, mean, std };
+}

@@ -1,0 +1,78 @@
+/**
+ * Tensor ownership. The core's reducers are pure and allocate freely; this module is where their tensors
+ * are kept or freed: a reducer runs inside `tf.tidy`, and the tensors of the previous state that the new
+ * state no longer holds are disposed.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+
+function isTensor(x: unknown): x is tf.Tensor {
+  return x instanceof tf.Tensor;
+}
+
+/**
+ * Every tensor reachable from a value (records, arrays), in traversal order, without duplicates.
+ *
+ * @param value any value
+ * @returns the tensors it holds
+ */
+export function tensorsIn(value: unknown): tf.Tensor[] {
+  const found = new Set<tf.Tensor>();
+  const visit = (v: unknown): void => {
+    if (isTensor(v)) found.add(v);
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (typeof v === "object" && v !== null && !ArrayBuffer.isView(v)) Object.values(v).forEach(visit);
+  };
+  visit(value);
+  return [...found];
+}
+
+/**
+ * Dispose every tensor of `previous` that `next` does not hold.
+ *
+ * @param previous the value being replaced
+ * @param next its replacement (tensors shared with `previous` survive)
+ */
+export function disposeReplaced(previous: unknown, next: unknown): void {
+  const keep = new Set(tensorsIn(next));
+  for (const t of tensorsIn(previous)) if (!keep.has(t) && !t.isDisposed) t.dispose();
+}
+
+/**
+ * Run a pure reducer `(state, input) -> [state, extra]` with tensor bookkeeping: intermediates are freed,
+ * the returned state and extra are kept, and the tensors of `state` not carried over are disposed.
+ * `state` must not be used afterwards.
+ *
+ * @param reducer the pure function
+ * @param state the current state (consumed)
+ * @param input the reducer's second argument (not disposed)
+ * @returns the new state and extra output
+ */
+export function step<S, I, X>(
+  reducer: (state: S, input: I) => readonly [S, X],
+  state: S,
+  input: I,
+): readonly [S, X] {
+  const result = tf.tidy(() =>
+    reducer(state, input) as unknown as tf.TensorContainer
+  ) as unknown as readonly [S, X];
+  disposeReplaced(state, result[0]);
+  return result;
+}
+
+/**
+ * Run a pure function that allocates tensors and read its single tensor result back as a Float32Array;
+ * all tensors it made are freed.
+ *
+ * @param f the function
+ * @returns the values of its result
+ */
+export function readTensor(f: () => tf.Tensor): Float32Array {
+  const t = tf.tidy(f);
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import * as E from "fp-ts/lib/Either.js";
+import { parseTrainArgs } from "../src/cli/args.ts";
+import { TD3_PRESETS } from "../src/config/train_config.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+
+async function runTrain(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--config", `${root}deno.json`, "-A", `${root}src/cli/train.ts`, ...args],
+    cwd,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+async function listing(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(dir)) names.push(e.name);
+  return names.sort();
+}
+
+const BAD: readonly [string, string[], RegExp][] = [
+  ["unknown flag", ["--nope", "1"], /nope/],
+  ["negative steps", ["--steps", "-3"], /--steps/],
+  ["non-numeric steps", ["--steps", "ten"], /--steps/],
+  ["unknown algo", ["--algo", "nope"], /--algo "nope"/],
+  ["unknown env", ["--env", "Nope-v0"], /--env "Nope-v0"/],
+  ["unknown preset", ["--preset", "fast"], /--preset "fast"/],
+  ["gamma out of range", ["--gamma", "2"], /--gamma/],
+  ["malformed hidden", ["--hidden", "64,x"], /--hidden/],
+  ["absent tensorflow backend", ["--backend", "tensorflow", "--steps", "10"], /tensorflow.*install/],
+];
+
+for (const [what, args, pattern] of BAD) {
+  Deno.test(`train CLI: ${what} → one-line error, exit 2, nothing written`, async () => {
+    const cwd = await Deno.makeTempDir();
+    const { code, stderr, stdout } = await runTrain(args, cwd);
+    assert.equal(code, 2, stderr);
+    const lines = stderr.trim().split("\n");
+    assert.equal(lines.length, 1, `expected one line, got:\n${stderr}`);
+    assert.match(lines[0], /^error: /);
+    assert.match(lines[0], pattern);
+    assert.doesNotMatch(stderr + stdout, /\n\s+at /);
+    assert.deepEqual(await listing(cwd), []);
+    await Deno.remove(cwd, { recursive: true });
+  });
+}
+
+Deno.test("train CLI: an existing --out is refused and left untouched", async () => {
+  const cwd = await Deno.makeTempDir();
+  await Deno.mkdir(`${cwd}/mine`);
+  await Deno.writeTextFile(`${cwd}/mine/notes.txt`, "precious");
+  const { code, stderr } = await runTrain(["--out", "mine", "--steps", "10"], cwd);
+  assert.equal(code, 2);
+  assert.match(stderr.trim(), /^error: --out mine already exists/);
+  assert.deepEqual(await listing(`${cwd}/mine`), ["notes.txt"]);
+  assert.equal(await Deno.readTextFile(`${cwd}/mine/notes.txt`), "precious");
+  await Deno.remove(cwd, { recursive: true });
+});
+
+Deno.test("train CLI: --help prints usage and exits 0", async () => {
+  const cwd = await Deno.makeTempDir();
+  const { code, stdout } = await runTrain(["--help"], cwd);
+  assert.equal(code, 0);
+  assert.match(stdout, /Usage: deno task train/);
+  assert.deepEqual(await listing(cwd), []);
+  await Deno.remove(cwd, { recursive: true });
+});
+
+Deno.test("parseTrainArgs: defaults are TD3 on Pendulum-v1, seed 0, 20000 steps, tuned preset", () => {
+  const parsed = parseTrainArgs([]);
+  if (E.isLeft(parsed) || parsed.right.kind !== "train") throw new Error("expected a train command");
+  const { config } = parsed.right;
+  assert.equal(config.algo, "td3");
+  assert.equal(config.env, "Pendulum-v1");
+  assert.equal(config.seed, 0);
+  assert.equal(config.steps, 20000);
+  assert.equal(config.backend, "wasm");
+  assert.deepEqual(config.hidden, TD3_PRESETS.tuned.hidden);
+});
+
+Deno.test("parseTrainArgs: the lecture preset, and flags override it", () => {
+  const parsed = parseTrainArgs(["--preset", "lecture", "--batch-size", "64", "--lr", "3e-4", "--critic-lr", "1e-3"]);
+  if (E.isLeft(parsed) || parsed.right.kind !== "train") throw new Error("expected a train command");
+  const { config } = parsed.right;
+  assert.deepEqual(config.hidden, [400, 300]);
+  assert.equal(config.bufferSize, 50_000);
+  assert.equal(config.batchSize, 64);
+  assert.equal(config.actorLr, 3e-4);
+  assert.equal(config.criticLr, 1e-3);
+});
