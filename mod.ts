@@ -32,26 +32,37 @@ export {
   keyFromWords,
   normal,
   randint,
+  type RandintOptions,
   split,
   threefry2x32,
   uniform,
+  type UniformOptions,
 } from "./src/core/rng.ts";
 export type { Batch } from "./src/core/batch.ts";
 export { entries, leaves, type Tree, treeMap, unflatten } from "./src/core/tree.ts";
 export { type Activation, dense, type DenseParams } from "./src/core/nn/dense.ts";
-export { initMlp, type InitScheme, mlp, type MlpParams, mlpSizes } from "./src/core/nn/mlp.ts";
+export {
+  initMlp,
+  type InitScheme,
+  mlp,
+  type MlpInitOptions,
+  type MlpParams,
+  mlpSizes,
+} from "./src/core/nn/mlp.ts";
 export { type ActionBounds, clipToBounds, halfRange, rescale } from "./src/core/nn/action_bounds.ts";
 export { applyUpdates, chain, type GradientTransformation, scale } from "./src/core/optim/transform.ts";
 export {
   adam,
+  type AdamMomentOptions,
   type AdamOptions,
   type AdamState,
   scaleByAdam,
   type ScaleByAdamState,
 } from "./src/core/optim/adam.ts";
-export { gradientStep, valueAndGrad } from "./src/core/grad.ts";
+export { gradientStep, type GradientStepResult, valueAndGrad } from "./src/core/grad.ts";
 export {
   explore,
+  type ExploreOptions,
   makeTd3,
   policy,
   qValue,
@@ -60,15 +71,18 @@ export {
   type Td3Metrics,
   type Td3State,
   td3Target,
+  type Td3TargetInputs,
   type TwinCritics,
 } from "./src/core/agents/td3.ts";
 export type { Env, ResetResult, StepResult } from "./src/envs/env.ts";
-export { angleNormalize, pendulum, type PendulumState } from "./src/envs/pendulum.ts";
+export { angleNormalize, pendulum, type PendulumOptions, type PendulumState } from "./src/envs/pendulum.ts";
 export { ENV_IDS, type EnvId, isEnvId, lookupEnv, makeEnv } from "./src/envs/registry.ts";
 export { ReplayBuffer, type ReplayBufferOptions, type Transition } from "./src/replay/buffer.ts";
 export {
+  type Algo,
   ALGOS,
   DEFAULTS,
+  type Preset,
   PRESETS,
   TD3_PRESETS,
   type Td3Hyperparameters,
@@ -77,8 +91,23 @@ export {
 } from "./src/config/train_config.ts";
 export { type BackendName, BACKENDS, useBackend } from "./src/runtime/backend.ts";
 export { disposeReplaced, readTensor, step, tensorsIn } from "./src/runtime/memory.ts";
-export { type EvalResult, evaluate } from "./src/runtime/evaluate.ts";
-export { decodeCheckpoint, encodeCheckpoint } from "./src/runtime/checkpoint.ts";
-export { decodeSafetensors, encodeSafetensors } from "./src/runtime/safetensors.ts";
-export { learningCurveSvg } from "./src/runtime/plot.ts";
+export { type EvalResult, evaluate, type EvaluateOptions } from "./src/runtime/evaluate.ts";
+export { decodeCheckpoint, type DecodedCheckpoint, encodeCheckpoint } from "./src/runtime/checkpoint.ts";
+export {
+  type DecodedSafetensors,
+  type DecodedTensor,
+  decodeSafetensors,
+  encodeSafetensors,
+  type F32Tensor,
+} from "./src/runtime/safetensors.ts";
+export {
+  type BandPoint,
+  type BandSeries,
+  type EpisodePoint,
+  type EvalPoint,
+  type LearningCurveData,
+  type LearningCurveOptions,
+  learningCurveSvg,
+} from "./src/runtime/plot.ts";
+export type { EpisodeRow, EvalRow } from "./src/runtime/run_files.ts";
 export { type Progress, train, type TrainOptions, type TrainSummary } from "./src/runtime/train.ts";

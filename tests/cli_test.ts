@@ -5,7 +5,10 @@ import { TD3_PRESETS } from "../src/config/train_config.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
-async function runTrain(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runTrain(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", "--config", `${root}deno.json`, "-A", `${root}src/cli/train.ts`, ...args],
     cwd,
@@ -84,7 +87,16 @@ Deno.test("parseTrainArgs: defaults are TD3 on Pendulum-v1, seed 0, 20000 steps,
 });
 
 Deno.test("parseTrainArgs: the lecture preset, and flags override it", () => {
-  const parsed = parseTrainArgs(["--preset", "lecture", "--batch-size", "64", "--lr", "3e-4", "--critic-lr", "1e-3"]);
+  const parsed = parseTrainArgs([
+    "--preset",
+    "lecture",
+    "--batch-size",
+    "64",
+    "--lr",
+    "3e-4",
+    "--critic-lr",
+    "1e-3",
+  ]);
   if (E.isLeft(parsed) || parsed.right.kind !== "train") throw new Error("expected a train command");
   const { config } = parsed.right;
   assert.deepEqual(config.hidden, [400, 300]);

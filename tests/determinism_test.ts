@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 
 const root = new URL("..", import.meta.url).pathname;
-const BYTE_STABLE = ["episodes.csv", "evals.csv", "checkpoint.safetensors", "config.json", "learning_curve.svg"];
+const BYTE_STABLE = [
+  "episodes.csv",
+  "evals.csv",
+  "checkpoint.safetensors",
+  "config.json",
+  "learning_curve.svg",
+];
 const RUN_FILES = [...BYTE_STABLE, "timing.csv"].sort();
 
 /** A short but complete training run through the real command line. */

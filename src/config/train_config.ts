@@ -72,7 +72,8 @@ export interface TrainConfig extends Td3Hyperparameters {
  * TD3 presets. `lecture` is the seed lecture's numbers (400-300 nets, batch 128, Adam 1e-3, buffer 50000,
  * γ 0.99, τ 0.005, exploration 0.1, smoothing 0.2 clipped at 0.5, delay 2), with one update per
  * environment step after 1000 random steps instead of waiting for a full buffer. `tuned` is what solves
- * Pendulum-v1 fastest in our measurements (see README).
+ * Pendulum-v1 fastest in wall time in our measurements (see README): 128-128 nets, batch 128, γ 0.98 and
+ * 500 random steps; it reaches an evaluation mean near −200 by about 8000 steps.
  */
 export const TD3_PRESETS: Readonly<Record<Preset, Td3Hyperparameters>> = {
   lecture: {
@@ -90,8 +91,8 @@ export const TD3_PRESETS: Readonly<Record<Preset, Td3Hyperparameters>> = {
     learningStarts: 1000,
   },
   tuned: {
-    hidden: [256, 256],
-    batchSize: 256,
+    hidden: [128, 128],
+    batchSize: 128,
     bufferSize: 200_000,
     actorLr: 1e-3,
     criticLr: 1e-3,
@@ -101,7 +102,7 @@ export const TD3_PRESETS: Readonly<Record<Preset, Td3Hyperparameters>> = {
     policyNoise: 0.2,
     noiseClip: 0.5,
     policyDelay: 2,
-    learningStarts: 1000,
+    learningStarts: 500,
   },
 };
 

@@ -55,6 +55,8 @@ async function loadNative(): Promise<E.Either<string, string>> {
  */
 export async function useBackend(name: BackendName): Promise<E.Either<string, BackendName>> {
   try {
+    // Production mode silences tfjs's console advice (e.g. the cpu backend's "install tfjs-node" banner).
+    tf.env().set("PROD", true);
     if (name === "wasm") {
       await import("@tensorflow/tfjs-backend-wasm");
     } else if (name === "tensorflow") {

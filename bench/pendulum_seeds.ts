@@ -1,0 +1,107 @@
+/**
+ * Learning results across seeds: runs `deno task train` for several seeds (two at a time, one per core),
+ * then writes a markdown table (first step with evaluation mean ≥ threshold, final evaluation, wall time)
+ * and an aggregate learning curve (mean of the evaluation means with a 95% t-interval across seeds).
+ *
+ *     deno run -A bench/pendulum_seeds.ts --preset tuned --seeds 0-4 --steps 20000 --eval-every 1000
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { learningCurveSvg } from "../src/runtime/plot.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    preset: { type: "string", default: "tuned" },
+    seeds: { type: "string", default: "0-4" },
+    steps: { type: "string", default: "20000" },
+    "eval-every": { type: "string", default: "1000" },
+    parallel: { type: "string", default: "2" },
+    threshold: { type: "string", default: "-200" },
+    out: { type: "string" },
+  },
+});
+const [lo, hi] = values.seeds!.split("-").map(Number);
+const seeds = Array.from({ length: (hi ?? lo) - lo + 1 }, (_, i) => lo + i);
+const threshold = Number(values.threshold);
+const out = values.out ?? `runs/pendulum-td3-${values.preset}-seeds`;
+const root = new URL("..", import.meta.url).pathname;
+await Deno.mkdir(out, { recursive: true });
+
+async function runSeed(seed: number): Promise<number> {
+  const started = performance.now();
+  const args = [
+    "run",
+    "-A",
+    "--quiet",
+    `${root}src/cli/train.ts`,
+    "--preset",
+    values.preset!,
+    "--seed",
+    String(seed),
+  ];
+  args.push("--steps", values.steps!, "--eval-every", values["eval-every"]!, "--out", `${out}/seed-${seed}`);
+  const r = await new Deno.Command(Deno.execPath(), { args, stdout: "null", stderr: "inherit" }).output();
+  if (r.code !== 0) throw new Error(`seed ${seed} failed with exit code ${r.code}`);
+  return (performance.now() - started) / 1000;
+}
+
+const wall = new Map<number, number>();
+const queue = [...seeds];
+await Promise.all(
+  Array.from({ length: Number(values.parallel) }, async () => {
+    for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
+      wall.set(s, await runSeed(s));
+      console.error(`seed ${s} done in ${wall.get(s)!.toFixed(0)} s`);
+    }
+  }),
+);
+
+type Row = { totalSteps: number; mean: number; std: number };
+const evals = new Map<number, Row[]>();
+for (const s of seeds) {
+  const lines = (await Deno.readTextFile(`${out}/seed-${s}/evals.csv`)).trim().split("\n").slice(1);
+  evals.set(
+    s,
+    lines.map((l) => l.split(",").map(Number)).map(([totalSteps, mean, std]) => ({ totalSteps, mean, std })),
+  );
+}
+
+// Two-sided 95% Student t quantiles for n − 1 degrees of freedom.
+const T975 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262];
+const steps = evals.get(seeds[0])!.map((r) => r.totalSteps);
+const points = steps.map((t, i) => {
+  const ms = seeds.map((s) => evals.get(s)![i].mean);
+  const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
+  const sd = Math.sqrt(ms.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, ms.length - 1));
+  const half = ms.length > 1 ? (T975[ms.length - 1] ?? 1.96) * sd / Math.sqrt(ms.length) : 0;
+  return { totalSteps: t, mean, low: mean - half, high: mean + half };
+});
+await Deno.writeTextFile(
+  `${out}/learning_curve_mean.svg`,
+  learningCurveSvg({
+    title: `TD3 (${values.preset}) on Pendulum-v1: evaluation mean over seeds ${values.seeds}, 95% CI`,
+    bands: [{ label: `mean of ${seeds.length} seeds ± 95% CI`, points }],
+    reference: { value: threshold, label: String(threshold) },
+  }),
+);
+
+const rows = seeds.map((s) => {
+  const rs = evals.get(s)!;
+  const first = rs.find((r) => r.mean >= threshold);
+  const last = rs.at(-1)!;
+  return `| ${s} | ${first ? first.totalSteps : "not reached"} | ${last.mean.toFixed(1)} ± ${
+    last.std.toFixed(1)
+  } | ${Math.max(...rs.map((r) => r.mean)).toFixed(1)} | ${wall.get(s)!.toFixed(0)} |`;
+});
+const reached = seeds.filter((s) => evals.get(s)!.some((r) => r.mean >= threshold)).length;
+const table = [
+  `| seed | first step with eval mean ≥ ${threshold} | final eval (${values.steps} steps) | best eval | wall s |`,
+  "| ---: | ---: | ---: | ---: | ---: |",
+  ...rows,
+  "",
+  `${reached} of ${seeds.length} seeds reach an evaluation mean ≥ ${threshold} within ${values.steps} steps.`,
+].join("\n");
+await Deno.writeTextFile(`${out}/summary.md`, table + "\n");
+console.log(table);
