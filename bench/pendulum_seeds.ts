@@ -83,7 +83,7 @@ await Deno.writeTextFile(
   learningCurveSvg({
     title: `TD3 (${values.preset}) on Pendulum-v1: evaluation mean over seeds ${values.seeds}, 95% CI`,
     bands: [{ label: `mean of ${seeds.length} seeds ± 95% CI`, points }],
-    reference: { value: threshold, label: String(threshold) },
+    reference: { value: threshold, label: String(threshold).replace("-", "−") },
   }),
 );
 

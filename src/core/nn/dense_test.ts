@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { dense } from "./dense.ts";
 import { initMlp, mlp, mlpSizes } from "./mlp.ts";
-import { keyFromSeed } from "../rng.ts";
+import { keyFromSeed, normal } from "../rng.ts";
 
 await tf.setBackend("cpu");
 
@@ -13,7 +13,7 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
 for (const activation of ["linear", "relu"] as const) {
   Deno.test(`dense(${activation}) computes the same value and gradients as tfjs's own ops`, () => {
     const [p] = initMlp(keyFromSeed(1), [5, 7]);
-    const x = tf.randomNormal([4, 5], 0, 1, "float32", 3) as tf.Tensor2D;
+    const x = tf.tensor2d(normal(keyFromSeed(3), 20), [4, 5]);
     const reference = (xx: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
       const z = tf.add(tf.matMul(xx as tf.Tensor2D, w as tf.Tensor2D), b);
       return activation === "relu" ? tf.relu(z) : z;
@@ -21,7 +21,7 @@ for (const activation of ["linear", "relu"] as const) {
     const ours = (xx: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
       dense({ w: w as tf.Tensor2D, b: b as tf.Tensor1D }, xx as tf.Tensor2D, activation);
     // A weighted sum so that every output element has a distinct gradient.
-    const weights = tf.randomNormal([4, 7], 0, 1, "float32", 4);
+    const weights = tf.tensor2d(normal(keyFromSeed(4), 28), [4, 7]);
     const loss =
       (f: (xx: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor) =>
       (xx: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(xx, w, b), weights));
