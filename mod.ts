@@ -66,6 +66,7 @@ export {
   makeTd3,
   policy,
   qValue,
+  TD3_DEFAULTS,
   type Td3Agent,
   type Td3Config,
   type Td3Metrics,

@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
-import { makeTd3, type Td3State } from "../src/core/agents/td3.ts";
+import { makeTd3, TD3_DEFAULTS, type Td3State } from "../src/core/agents/td3.ts";
 import type { Batch } from "../src/core/batch.ts";
 import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
 import { type BackendName, useBackend } from "../src/runtime/backend.ts";
@@ -32,17 +32,13 @@ function pendulumBatch(seed: number, n: number): Batch {
 
 function td3Case(hidden: number[], batchSize: number, lr: number) {
   const agent = makeTd3({
+    ...TD3_DEFAULTS,
     observationSize: 3,
     actionSize: 1,
     bounds: { low: [-2], high: [2] },
     hidden,
     actorLr: lr,
     criticLr: lr,
-    gamma: 0.99,
-    tau: 0.005,
-    policyNoise: 0.2,
-    noiseClip: 0.5,
-    policyDelay: 2,
   });
   let state = tf.tidy(() =>
     agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { makeTd3, type Td3State } from "../src/core/agents/td3.ts";
+import { makeTd3, TD3_DEFAULTS, type Td3State } from "../src/core/agents/td3.ts";
 import type { Batch } from "../src/core/batch.ts";
 import { keyFromSeed, normal, split } from "../src/core/rng.ts";
 import { step, tensorsIn } from "../src/runtime/memory.ts";
@@ -21,17 +21,11 @@ function batch(seed: number, n: number): Batch {
 
 Deno.test("the live tensor count stays flat across many updates run by the runtime", () => {
   const agent = makeTd3({
+    ...TD3_DEFAULTS,
     observationSize: 3,
     actionSize: 1,
     bounds: { low: [-2], high: [2] },
     hidden: [16, 16],
-    actorLr: 1e-3,
-    criticLr: 1e-3,
-    gamma: 0.99,
-    tau: 0.005,
-    policyNoise: 0.2,
-    noiseClip: 0.5,
-    policyDelay: 2,
   });
   let state = tf.tidy(() =>
     agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer

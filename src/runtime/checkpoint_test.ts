@@ -2,24 +2,18 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { decodeCheckpoint, encodeCheckpoint, writeFileAtomic } from "./checkpoint.ts";
 import { decodeSafetensors } from "./safetensors.ts";
-import { makeTd3, type Td3State } from "../core/agents/td3.ts";
+import { makeTd3, TD3_DEFAULTS, type Td3State } from "../core/agents/td3.ts";
 import { keyFromSeed } from "../core/rng.ts";
 import { tensorsIn } from "./memory.ts";
 
 await tf.setBackend("cpu");
 
 const agent = makeTd3({
+  ...TD3_DEFAULTS,
   observationSize: 3,
   actionSize: 1,
   bounds: { low: [-2], high: [2] },
   hidden: [8, 8],
-  actorLr: 1e-3,
-  criticLr: 1e-3,
-  gamma: 0.99,
-  tau: 0.005,
-  policyNoise: 0.2,
-  noiseClip: 0.5,
-  policyDelay: 2,
 });
 
 Deno.test("a TD3 state round-trips through a checkpoint exactly, and encoding is deterministic", () => {

@@ -43,6 +43,22 @@ export interface Td3Config {
   readonly policyDelay: number;
 }
 
+/**
+ * The TD3 paper's hyperparameters (Fujimoto et al. 2018, their reference code): 400-300 nets, Adam 1e-3,
+ * γ 0.99, τ 0.005, smoothing σ 0.2 clipped at 0.5 (fractions of the action half-range), delay 2. Spread it
+ * and add the environment's sizes: `makeTd3({ ...TD3_DEFAULTS, observationSize, actionSize, bounds })`.
+ */
+export const TD3_DEFAULTS = {
+  hidden: [400, 300],
+  actorLr: 1e-3,
+  criticLr: 1e-3,
+  gamma: 0.99,
+  tau: 0.005,
+  policyNoise: 0.2,
+  noiseClip: 0.5,
+  policyDelay: 2,
+} as const satisfies Partial<Td3Config>;
+
 /** The twin critics Q₁ and Q₂. */
 export interface TwinCritics {
   /** Q₁, also the critic the actor maximizes. */
