@@ -1,6 +1,7 @@
 /**
- * Deep reinforcement learning for continuous actions in Deno: TD3 (Fujimoto et al. 2018) as a pure
- * reducer over immutable parameter records, driven by splittable Threefry keys, on tfjs.
+ * Deep reinforcement learning for continuous actions in Deno: TD3 (Fujimoto et al. 2018), SAC with learned
+ * temperature (Haarnoja et al. 2018b) and the value-network SAC (Haarnoja et al. 2018a), each a pure reducer
+ * over immutable parameter records, driven by splittable Threefry keys, on tfjs.
  *
  * The core (`rng`, networks, optimizers, agents, environments) is pure: no I/O, no global RNG, no
  * mutation. The runtime (`train`, `step`, checkpoints, backends) owns tensors and files.
@@ -50,7 +51,13 @@ export {
   mlpSizes,
 } from "./src/core/nn/mlp.ts";
 export { type ActionBounds, clipToBounds, halfRange, rescale } from "./src/core/nn/action_bounds.ts";
-export { applyUpdates, chain, type GradientTransformation, scale } from "./src/core/optim/transform.ts";
+export {
+  applyUpdates,
+  chain,
+  type GradientTransformation,
+  incrementalUpdate,
+  scale,
+} from "./src/core/optim/transform.ts";
 export {
   adam,
   type AdamMomentOptions,
@@ -60,21 +67,57 @@ export {
   type ScaleByAdamState,
 } from "./src/core/optim/adam.ts";
 export { gradientStep, type GradientStepResult, valueAndGrad } from "./src/core/grad.ts";
+export type { Agent, Metrics } from "./src/core/agents/agent.ts";
 export {
-  explore,
-  type ExploreOptions,
   makeTd3,
   policy,
-  qValue,
   TD3_DEFAULTS,
   type Td3Agent,
   type Td3Config,
-  type Td3Metrics,
   type Td3State,
   td3Target,
   type Td3TargetInputs,
-  type TwinCritics,
 } from "./src/core/agents/td3.ts";
+export {
+  makeSac,
+  type SacAgent,
+  type SacConfig,
+  type SacState,
+  sacTarget,
+  type SacTargetInputs,
+  temperatureLoss,
+} from "./src/core/agents/sac.ts";
+export {
+  makeSacV,
+  type SacVAgent,
+  type SacVConfig,
+  sacVCriticTarget,
+  type SacVState,
+  sacVValueTarget,
+} from "./src/core/agents/sac_v.ts";
+export {
+  type GaussianHeads,
+  gaussianHeads,
+  type GaussianPolicyInitOptions,
+  type GaussianPolicyParams,
+  initGaussianPolicy,
+  LOG_STD_MAX,
+  LOG_STD_MIN,
+  logTanhDerivative,
+  meanAction,
+  type PolicySample,
+  type SampleOptions,
+  samplePolicy,
+} from "./src/core/nn/squashed_gaussian.ts";
+export {
+  initTwinCritics,
+  minQ,
+  qValue,
+  stateAction,
+  twinCriticLoss,
+  type TwinCritics,
+  type TwinCriticsInitOptions,
+} from "./src/core/nn/twin_critics.ts";
 export type { Env, ResetResult, StepResult } from "./src/envs/env.ts";
 export { angleNormalize, pendulum, type PendulumOptions, type PendulumState } from "./src/envs/pendulum.ts";
 export { ENV_IDS, type EnvId, isEnvId, lookupEnv, makeEnv } from "./src/envs/registry.ts";
@@ -82,9 +125,17 @@ export { ReplayBuffer, type ReplayBufferOptions, type Transition } from "./src/r
 export {
   type Algo,
   ALGOS,
+  type CommonHyperparameters,
   DEFAULTS,
+  hyperparameterNames,
   type Preset,
+  presetFor,
   PRESETS,
+  type RunSettings,
+  SAC_PRESETS,
+  SAC_V_PRESETS,
+  type SacHyperparameters,
+  type SacVHyperparameters,
   TD3_PRESETS,
   type Td3Hyperparameters,
   type TrainConfig,
@@ -111,4 +162,4 @@ export {
   learningCurveSvg,
 } from "./src/runtime/plot.ts";
 export type { EpisodeRow, EvalRow } from "./src/runtime/run_files.ts";
-export { type Progress, train, type TrainOptions, type TrainSummary } from "./src/runtime/train.ts";
+export { agentFor, type Progress, train, type TrainOptions, type TrainSummary } from "./src/runtime/train.ts";

@@ -10,7 +10,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {
   evaluate,
-  explore,
   keyFromSeed,
   makeEnv,
   makeTd3,
@@ -42,6 +41,7 @@ const agent = makeTd3({
   policyNoise: 0.2,
   noiseClip: 0.5,
   policyDelay: 2,
+  explorationNoise: 0.1,
 });
 const [initKey, resetKey, evalKey, firstLoopKey] = split(keyFromSeed(0), 4);
 let loopKey = firstLoopKey;
@@ -55,12 +55,10 @@ for (let t = 1; t <= steps; t++) {
   let stepKey;
   [loopKey, stepKey] = split(loopKey);
   const [actKey, sampleKey, nextResetKey] = split(stepKey, 3);
+  // Uniform random actions first, then μ(s) + N(0, 0.1·2), clipped to ±2; the noise comes from actKey.
   const action = t <= 500
     ? uniform(actKey, 1, { low: -2, high: 2 })
-    : explore(readTensor(() => agent.act(state.actor, tf.tensor2d(observation, [1, 3]))), actKey, {
-      bounds,
-      sigma: 0.1,
-    });
+    : readTensor(() => agent.explore(state, tf.tensor2d(observation, [1, 3]), actKey));
   const r = env.step(envState, action);
   buffer.add({
     observation,
@@ -85,5 +83,5 @@ for (let t = 1; t <= steps; t++) {
 }
 
 // 3. Deterministic evaluation on ten fixed start states.
-const result = evaluate((o) => agent.act(state.actor, o), { env, keys: split(evalKey, 10) });
+const result = evaluate((o) => agent.act(state, o), { env, keys: split(evalKey, 10) });
 console.log(`evaluation: ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)}`);

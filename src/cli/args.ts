@@ -8,11 +8,14 @@ import { parseArgs } from "node:util";
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import {
+  type Algo,
+  ALGOS,
   DEFAULTS,
+  hyperparameterNames,
   kebab,
   type Preset,
+  presetFor,
   PRESETS,
-  TD3_PRESETS,
   type TrainConfig,
   validateConfig,
 } from "../config/train_config.ts";
@@ -29,45 +32,61 @@ const NUMERIC = [
   "bufferSize",
   "actorLr",
   "criticLr",
+  "alphaLr",
+  "valueLr",
   "gamma",
   "tau",
+  "alpha",
+  "policyReg",
   "explorationNoise",
   "policyNoise",
   "noiseClip",
   "policyDelay",
+  "randomSteps",
   "learningStarts",
   "evalEvery",
   "evalEpisodes",
-] as const satisfies readonly (keyof TrainConfig)[];
+] as const;
 
-const STRINGS = ["algo", "env", "preset", "backend", "out", "hidden", "lr"] as const;
+const STRINGS = ["algo", "env", "preset", "backend", "out", "hidden", "lr", "init"] as const;
 
 /** The usage text printed by `--help`. */
-export const USAGE = `Train a TD3 agent on a continuous-control environment.
+export const USAGE = `Train TD3, SAC or the lecture's value-network SAC on a continuous-control environment.
 
 Usage: deno task train [flags]
 
-  --algo NAME               algorithm: td3 (default td3)
+  --algo NAME               td3 | sac | sac-v (default td3)
   --env ID                  environment: Pendulum-v1 (default Pendulum-v1)
   --seed N                  seed of every random draw (default 0)
   --steps N                 environment steps (default 20000)
   --out DIR                 run folder; must not exist (default runs/ALGO-ENV-seedN, made unique)
-  --preset NAME             lecture | tuned (default tuned); flags below override it
+  --preset NAME             lecture | tuned (default tuned); the flags below override it
   --backend NAME            wasm | cpu | tensorflow (default wasm)
+  --eval-every N            evaluate every N steps (default 5000)
+  --eval-episodes N         episodes per evaluation (default 10)
+
+ every algorithm:
   --hidden W1,W2            hidden layer widths
   --batch-size N            minibatch size
   --buffer-size N           replay capacity
-  --lr X                    Adam learning rate of actor and critics
+  --lr X                    every Adam learning rate of the algorithm
   --actor-lr X, --critic-lr X
   --gamma X                 discount
   --tau X                   soft target update rate
+  --random-steps N          uniformly random actions for the first N steps
+  --learning-starts N       updates (one per step) begin after N steps
+ td3:
   --exploration-noise X     exploration σ, fraction of the action half-range
   --policy-noise X          target smoothing σ, fraction of the action half-range
   --noise-clip X            target smoothing clip, fraction of the action half-range
   --policy-delay N          critic updates per actor update
-  --learning-starts N       random-action steps before updates start
-  --eval-every N            evaluate every N steps (default 5000)
-  --eval-episodes N         episodes per evaluation (default 10)
+ sac, sac-v:
+  --alpha X                 temperature α: initial (sac, then learned toward entropy −|A|) or fixed (sac-v)
+  --init NAME               torch | xavier weight initialization
+  --alpha-lr X              Adam learning rate of log α (sac)
+  --value-lr X              Adam learning rate of the value network (sac-v)
+  --policy-reg X            weight of the lecture's policy penalty on mean² + log σ² (sac-v, default 0)
+
   -h, --help                this text
 `;
 
@@ -115,9 +134,13 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
   if (values.help === true) return E.right({ kind: "help" });
   const get = (name: string) => values[kebab(name)] as string | undefined;
 
+  const algo = (get("algo") ?? DEFAULTS.algo) as Algo;
+  if (!(ALGOS as readonly string[]).includes(algo)) {
+    return E.left(`unknown --algo "${algo}" (known: ${ALGOS.join(", ")})`);
+  }
   const preset = (get("preset") ?? DEFAULTS.preset) as Preset;
   if (!(PRESETS as readonly string[]).includes(preset)) {
-    return E.left(`unknown --preset "${preset}" (known: ${PRESETS})`);
+    return E.left(`unknown --preset "${preset}" (known: ${PRESETS.join(", ")})`);
   }
   const overrides: Record<string, unknown> = {};
   for (const name of NUMERIC) {
@@ -131,8 +154,10 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
   if (lr !== undefined) {
     const parsed = parseNumber("lr", lr);
     if (E.isLeft(parsed)) return parsed;
-    overrides.actorLr ??= parsed.right;
-    overrides.criticLr ??= parsed.right;
+    const rates = ["actorLr", "criticLr", "alphaLr", "valueLr"].filter((k) =>
+      hyperparameterNames(algo).includes(k)
+    );
+    for (const k of rates) overrides[k] ??= parsed.right;
   }
   const hidden = get("hidden");
   if (hidden !== undefined) {
@@ -140,13 +165,13 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
     if (E.isLeft(parsed)) return parsed;
     overrides.hidden = parsed.right;
   }
-  for (const name of ["algo", "env", "backend"] as const) {
+  for (const name of ["env", "backend", "init"] as const) {
     const text = get(name);
     if (text !== undefined) overrides[name] = text;
   }
   const out = get("out");
   if (out !== undefined && out.trim() === "") return E.left("--out must not be empty");
-  const config = { ...DEFAULTS, ...TD3_PRESETS[preset], preset, ...overrides } as TrainConfig;
+  const config = { ...DEFAULTS, ...presetFor(algo, preset), algo, preset, ...overrides } as TrainConfig;
   return pipe(
     validateConfig(config),
     E.map((c): Command => ({ kind: "train", config: c, ...(out === undefined ? {} : { out }) })),

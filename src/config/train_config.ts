@@ -1,7 +1,7 @@
 /**
- * The training configuration record, its presets, and its validation as a pure function returning
- * fp-ts `Either`. Everything a run depends on is in this record (and so in `config.json`); where the
- * run writes its files is not.
+ * The training configuration record (a tagged union over the algorithms), its presets, and its validation
+ * as a pure function returning fp-ts `Either`. Everything a run depends on is in this record (and so in
+ * `config.json`); where the run writes its files is not.
  *
  * @module
  */
@@ -9,9 +9,10 @@ import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { type BackendName, BACKENDS } from "../runtime/backend.ts";
 import { ENV_IDS, type EnvId } from "../envs/registry.ts";
+import type { InitScheme } from "../core/nn/mlp.ts";
 
-/** Algorithms this library trains. */
-export const ALGOS = ["td3"] as const;
+/** Algorithms this library trains: TD3, SAC with learned α, and the lecture's SAC with a value network. */
+export const ALGOS = ["td3", "sac", "sac-v"] as const;
 /** One of {@link ALGOS}. */
 export type Algo = typeof ALGOS[number];
 
@@ -20,9 +21,9 @@ export const PRESETS = ["lecture", "tuned"] as const;
 /** One of {@link PRESETS}. */
 export type Preset = typeof PRESETS[number];
 
-/** Hyperparameters of a TD3 run. */
-export interface Td3Hyperparameters {
-  /** Hidden widths of actor and critics. */
+/** Hyperparameters every algorithm has. */
+export interface CommonHyperparameters {
+  /** Hidden widths of every network. */
   readonly hidden: readonly number[];
   /** Minibatch size. */
   readonly batchSize: number;
@@ -36,6 +37,14 @@ export interface Td3Hyperparameters {
   readonly gamma: number;
   /** Soft target update rate τ. */
   readonly tau: number;
+  /** Steps of uniformly random actions at the start (Spinning Up's `start_steps`). */
+  readonly randomSteps: number;
+  /** Updates begin after this many steps, one per step from then on (SB3's `learning_starts`). */
+  readonly learningStarts: number;
+}
+
+/** Hyperparameters of TD3. */
+export interface Td3Hyperparameters extends CommonHyperparameters {
   /** Exploration noise σ (fraction of the action half-range). */
   readonly explorationNoise: number;
   /** Target smoothing noise σ (fraction of the action half-range). */
@@ -44,14 +53,32 @@ export interface Td3Hyperparameters {
   readonly noiseClip: number;
   /** Critic updates per actor update. */
   readonly policyDelay: number;
-  /** Steps of uniformly random actions before learning starts; updates begin after them. */
-  readonly learningStarts: number;
 }
 
-/** A complete, validated training configuration. */
-export interface TrainConfig extends Td3Hyperparameters {
-  /** Algorithm. */
-  readonly algo: Algo;
+/** Hyperparameters of SAC with learned temperature. */
+export interface SacHyperparameters extends CommonHyperparameters {
+  /** Weight initialization. */
+  readonly init: InitScheme;
+  /** Initial temperature α (learned from there toward entropy −|A|). */
+  readonly alpha: number;
+  /** Adam learning rate of log α. */
+  readonly alphaLr: number;
+}
+
+/** Hyperparameters of the value-network SAC. */
+export interface SacVHyperparameters extends CommonHyperparameters {
+  /** Weight initialization. */
+  readonly init: InitScheme;
+  /** Fixed temperature α. */
+  readonly alpha: number;
+  /** Adam learning rate of the value network. */
+  readonly valueLr: number;
+  /** Weight of the lecture's optional policy penalty on mean² and log σ² (0: off). */
+  readonly policyReg: number;
+}
+
+/** Settings of a run that are not hyperparameters of the algorithm. */
+export interface RunSettings {
   /** Environment id. */
   readonly env: EnvId;
   /** Seed of every random draw in the run. */
@@ -67,6 +94,15 @@ export interface TrainConfig extends Td3Hyperparameters {
   /** Episodes per evaluation. */
   readonly evalEpisodes: number;
 }
+
+/** A complete, validated training configuration, tagged by algorithm. */
+export type TrainConfig =
+  & RunSettings
+  & (
+    | ({ readonly algo: "td3" } & Td3Hyperparameters)
+    | ({ readonly algo: "sac" } & SacHyperparameters)
+    | ({ readonly algo: "sac-v" } & SacVHyperparameters)
+  );
 
 /**
  * TD3 presets. `lecture` is the seed lecture's numbers (400-300 nets, batch 128, Adam 1e-3, buffer 50000,
@@ -84,11 +120,12 @@ export const TD3_PRESETS: Readonly<Record<Preset, Td3Hyperparameters>> = {
     criticLr: 1e-3,
     gamma: 0.99,
     tau: 0.005,
+    randomSteps: 1000,
+    learningStarts: 1000,
     explorationNoise: 0.1,
     policyNoise: 0.2,
     noiseClip: 0.5,
     policyDelay: 2,
-    learningStarts: 1000,
   },
   tuned: {
     hidden: [128, 128],
@@ -98,13 +135,85 @@ export const TD3_PRESETS: Readonly<Record<Preset, Td3Hyperparameters>> = {
     criticLr: 1e-3,
     gamma: 0.98,
     tau: 0.005,
+    randomSteps: 500,
+    learningStarts: 500,
     explorationNoise: 0.1,
     policyNoise: 0.2,
     noiseClip: 0.5,
     policyDelay: 2,
-    learningStarts: 500,
   },
 };
+
+/**
+ * The lecture's SAC numbers (256-256, Adam 3e-4, batch 256, buffer 1e6, 10000 random start steps, updates
+ * from the first full batch on, one per step, α 0.2, Xavier-uniform weights and zero biases).
+ */
+const SAC_LECTURE = {
+  hidden: [256, 256],
+  batchSize: 256,
+  bufferSize: 1_000_000,
+  actorLr: 3e-4,
+  criticLr: 3e-4,
+  gamma: 0.99,
+  tau: 0.005,
+  randomSteps: 10_000,
+  learningStarts: 256,
+  init: "xavier",
+  alpha: 0.2,
+} as const;
+
+/** SAC (learned α) presets: `lecture` as above with α starting at 0.2; `tuned` solves Pendulum-v1 fastest. */
+export const SAC_PRESETS: Readonly<Record<Preset, SacHyperparameters>> = {
+  lecture: { ...SAC_LECTURE, alphaLr: 3e-4 },
+  tuned: {
+    hidden: [128, 128],
+    batchSize: 128,
+    bufferSize: 200_000,
+    actorLr: 1e-3,
+    criticLr: 1e-3,
+    gamma: 0.98,
+    tau: 0.005,
+    randomSteps: 500,
+    learningStarts: 500,
+    init: "torch",
+    alpha: 1,
+    alphaLr: 1e-3,
+  },
+};
+
+/** Value-network SAC presets: `lecture` is the lecture exactly; `tuned` solves Pendulum-v1 fastest. */
+export const SAC_V_PRESETS: Readonly<Record<Preset, SacVHyperparameters>> = {
+  lecture: { ...SAC_LECTURE, valueLr: 3e-4, policyReg: 0 },
+  tuned: {
+    hidden: [128, 128],
+    batchSize: 128,
+    bufferSize: 200_000,
+    actorLr: 1e-3,
+    criticLr: 1e-3,
+    gamma: 0.98,
+    tau: 0.005,
+    randomSteps: 500,
+    learningStarts: 500,
+    init: "torch",
+    alpha: 0.2,
+    valueLr: 1e-3,
+    policyReg: 0,
+  },
+};
+
+/**
+ * The hyperparameters of an algorithm's preset.
+ *
+ * @param algo the algorithm
+ * @param preset the preset
+ * @returns its hyperparameters
+ */
+export function presetFor(
+  algo: Algo,
+  preset: Preset,
+): Td3Hyperparameters | SacHyperparameters | SacVHyperparameters {
+  return { td3: TD3_PRESETS, sac: SAC_PRESETS, "sac-v": SAC_V_PRESETS }[algo][preset];
+}
 
 /** What the defaults are when no flag is given: `deno task train` alone. */
 export const DEFAULTS = {
@@ -116,26 +225,7 @@ export const DEFAULTS = {
   backend: "wasm",
   evalEvery: 5000,
   evalEpisodes: 10,
-} as const satisfies Partial<TrainConfig>;
-
-type Check = (c: TrainConfig) => string | undefined;
-
-const int = (name: keyof TrainConfig, min: number, max = Number.MAX_SAFE_INTEGER): Check => (c) => {
-  const v = c[name] as number;
-  return Number.isSafeInteger(v) && v >= min && v <= max
-    ? undefined
-    : `--${kebab(name)} must be an integer in [${min}, ${max}], got ${v}`;
-};
-
-const real =
-  (name: keyof TrainConfig, min: number, max: number, open: "min" | "max" | "none"): Check => (c) => {
-    const v = c[name] as number;
-    const ok = Number.isFinite(v) && (open === "min" ? v > min : v >= min) &&
-      (open === "max" ? v < max : v <= max);
-    const lo = open === "min" ? "(" : "[";
-    const hi = open === "max" ? ")" : "]";
-    return ok ? undefined : `--${kebab(name)} must be a number in ${lo}${min}, ${max}${hi}, got ${v}`;
-  };
+} as const;
 
 /**
  * The flag spelling of a config field: `batchSize` → `batch-size`.
@@ -147,54 +237,93 @@ export function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-const CHECKS: readonly Check[] = [
-  (c) =>
-    (ALGOS as readonly string[]).includes(c.algo)
+type Check = (c: Record<string, unknown>) => string | undefined;
+
+const int = (name: string, min: number, max = Number.MAX_SAFE_INTEGER): Check => (c) => {
+  const v = c[name] as number;
+  return Number.isSafeInteger(v) && v >= min && v <= max
+    ? undefined
+    : `--${kebab(name)} must be an integer in [${min}, ${max}], got ${v}`;
+};
+
+const real = (name: string, min: number, max: number, open: "min" | "max" | "none"): Check => (c) => {
+  const v = c[name] as number;
+  const ok = Number.isFinite(v) && (open === "min" ? v > min : v >= min) &&
+    (open === "max" ? v < max : v <= max);
+  const lo = open === "min" ? "(" : "[";
+  const hi = open === "max" ? ")" : "]";
+  return ok ? undefined : `--${kebab(name)} must be a number in ${lo}${min}, ${max}${hi}, got ${v}`;
+};
+
+const oneOf = (name: string, known: readonly string[]): Check => (c) =>
+  known.includes(c[name] as string)
+    ? undefined
+    : `unknown --${kebab(name)} "${c[name]}" (known: ${known.join(", ")})`;
+
+/** Checks of each field, by field name; a config is checked on the fields it has. */
+const FIELD_CHECKS: Readonly<Record<string, Check>> = {
+  algo: oneOf("algo", ALGOS),
+  env: oneOf("env", ENV_IDS),
+  preset: oneOf("preset", PRESETS),
+  backend: oneOf("backend", BACKENDS),
+  init: oneOf("init", ["torch", "xavier"]),
+  seed: int("seed", 0),
+  steps: int("steps", 1, 1e9),
+  hidden: (c) => {
+    const h = c.hidden as number[];
+    return Array.isArray(h) && h.length >= 1 && h.length <= 8 &&
+        h.every((x) => Number.isSafeInteger(x) && x >= 1 && x <= 8192)
       ? undefined
-      : `unknown --algo "${c.algo}" (known: ${ALGOS})`,
-  (c) =>
-    (ENV_IDS as readonly string[]).includes(c.env)
-      ? undefined
-      : `unknown --env "${c.env}" (known: ${ENV_IDS})`,
-  (c) =>
-    (PRESETS as readonly string[]).includes(c.preset)
-      ? undefined
-      : `unknown --preset "${c.preset}" (known: ${PRESETS})`,
-  (c) =>
-    (BACKENDS as readonly string[]).includes(c.backend)
-      ? undefined
-      : `unknown --backend "${c.backend}" (known: ${BACKENDS})`,
-  int("seed", 0),
-  int("steps", 1, 1e9),
-  (c) =>
-    c.hidden.length >= 1 && c.hidden.length <= 8 &&
-      c.hidden.every((h) => Number.isSafeInteger(h) && h >= 1 && h <= 8192)
-      ? undefined
-      : `--hidden must be 1 to 8 comma-separated widths in [1, 8192], got ${c.hidden.join(",")}`,
-  int("batchSize", 1, 65_536),
-  int("bufferSize", 1, 10_000_000),
-  real("actorLr", 0, 1, "min"),
-  real("criticLr", 0, 1, "min"),
-  real("gamma", 0, 1, "none"),
-  real("tau", 0, 1, "min"),
-  real("explorationNoise", 0, 10, "none"),
-  real("policyNoise", 0, 10, "none"),
-  real("noiseClip", 0, 10, "none"),
-  int("policyDelay", 1, 1000),
-  int("learningStarts", 0),
-  int("evalEvery", 1),
-  int("evalEpisodes", 1, 10_000),
-];
+      : `--hidden must be 1 to 8 comma-separated widths in [1, 8192], got ${String(h)}`;
+  },
+  batchSize: int("batchSize", 1, 65_536),
+  bufferSize: int("bufferSize", 1, 10_000_000),
+  actorLr: real("actorLr", 0, 1, "min"),
+  criticLr: real("criticLr", 0, 1, "min"),
+  alphaLr: real("alphaLr", 0, 1, "min"),
+  valueLr: real("valueLr", 0, 1, "min"),
+  gamma: real("gamma", 0, 1, "none"),
+  tau: real("tau", 0, 1, "min"),
+  alpha: real("alpha", 0, 1000, "min"),
+  policyReg: real("policyReg", 0, 1000, "none"),
+  explorationNoise: real("explorationNoise", 0, 10, "none"),
+  policyNoise: real("policyNoise", 0, 10, "none"),
+  noiseClip: real("noiseClip", 0, 10, "none"),
+  policyDelay: int("policyDelay", 1, 1000),
+  randomSteps: int("randomSteps", 0),
+  learningStarts: int("learningStarts", 0),
+  evalEvery: int("evalEvery", 1),
+  evalEpisodes: int("evalEpisodes", 1, 10_000),
+};
 
 /**
- * Validate a configuration: every field in range, every name known.
+ * The fields (and so the flags) that apply to an algorithm.
+ *
+ * @param algo the algorithm
+ * @returns its hyperparameter field names
+ */
+export function hyperparameterNames(algo: Algo): readonly string[] {
+  return Object.keys(presetFor(algo, "tuned"));
+}
+
+/**
+ * Validate a configuration: every field in range, every name known, and exactly the hyperparameters of its
+ * algorithm present.
  *
  * @param config a candidate configuration
  * @returns the same configuration, or the first problem as a one-line message
  */
 export function validateConfig(config: TrainConfig): E.Either<string, TrainConfig> {
+  const record = config as unknown as Record<string, unknown>;
+  const algoError = FIELD_CHECKS.algo(record);
+  if (algoError !== undefined) return E.left(algoError);
+  const expected = [...Object.keys(DEFAULTS), ...hyperparameterNames(config.algo)];
+  const missing = expected.find((k) => !(k in record));
+  const extra = Object.keys(record).find((k) => !expected.includes(k));
+  if (missing !== undefined) return E.left(`config for ${config.algo} misses "${missing}"`);
+  if (extra !== undefined) return E.left(`--${kebab(extra)} does not apply to --algo ${config.algo}`);
   return pipe(
-    CHECKS.reduce<string | undefined>((err, check) => err ?? check(config), undefined),
+    expected.reduce<string | undefined>((err, k) => err ?? FIELD_CHECKS[k]?.(record), undefined),
     E.fromPredicate((err): err is undefined => err === undefined, (err) => err as string),
     E.map(() => config),
   );

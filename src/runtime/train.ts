@@ -10,7 +10,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { explore, makeTd3, type Td3Metrics, type Td3State } from "../core/agents/td3.ts";
+import type { Agent, Metrics } from "../core/agents/agent.ts";
+import { makeSac } from "../core/agents/sac.ts";
+import { makeSacV } from "../core/agents/sac_v.ts";
+import { makeTd3 } from "../core/agents/td3.ts";
 import { type Key, keyFromSeed, split, uniform } from "../core/rng.ts";
 import type { TrainConfig } from "../config/train_config.ts";
 import type { Env } from "../envs/env.ts";
@@ -61,6 +64,13 @@ export interface TrainSummary {
   readonly wallSeconds: number;
 }
 
+/** Display names of the algorithms. */
+const ALGO_NAMES: Readonly<Record<TrainConfig["algo"], string>> = {
+  td3: "TD3",
+  sac: "SAC",
+  "sac-v": "SAC-V (value network)",
+};
+
 /** Horizontal reference lines for the learning curve, per environment. */
 const REFERENCE: Readonly<Record<string, { value: number; label: string }>> = {
   "Pendulum-v1": { value: -200, label: "−200" },
@@ -73,26 +83,63 @@ function randomAction(key: Key, env: Env<unknown>): Float32Array {
 }
 
 /**
- * The agent and its config for a training configuration and environment.
+ * The agent a training configuration asks for, sized for an environment.
  *
  * @param config the run configuration
  * @param env the environment
- * @returns the TD3 agent
+ * @returns the agent
  */
-export function agentFor(config: TrainConfig, env: Env<unknown>): ReturnType<typeof makeTd3> {
-  return makeTd3({
+export function agentFor(config: TrainConfig, env: Env<unknown>): Agent<unknown> {
+  const sizes = {
     observationSize: env.observationSize,
     actionSize: env.actionSize,
     bounds: { low: env.actionLow, high: env.actionHigh },
+  };
+  const common = {
+    ...sizes,
     hidden: config.hidden,
     actorLr: config.actorLr,
     criticLr: config.criticLr,
     gamma: config.gamma,
     tau: config.tau,
-    policyNoise: config.policyNoise,
-    noiseClip: config.noiseClip,
-    policyDelay: config.policyDelay,
-  });
+  };
+  switch (config.algo) {
+    case "td3":
+      return makeTd3({
+        ...common,
+        policyNoise: config.policyNoise,
+        noiseClip: config.noiseClip,
+        policyDelay: config.policyDelay,
+        explorationNoise: config.explorationNoise,
+      }) as Agent<unknown>;
+    case "sac":
+      return makeSac({
+        ...common,
+        init: config.init,
+        alpha: config.alpha,
+        alphaLr: config.alphaLr,
+        targetEntropy: -env.actionSize,
+      }) as Agent<unknown>;
+    case "sac-v":
+      return makeSacV({
+        ...common,
+        init: config.init,
+        alpha: config.alpha,
+        valueLr: config.valueLr,
+        policyReg: config.policyReg,
+      }) as Agent<unknown>;
+  }
+}
+
+/** One log field per metric: `critic loss 0.123 | alpha 0.51`. */
+function formatMetrics(metrics: Metrics): string {
+  return Object.entries(metrics)
+    .map(([name, t]) => ` | ${kebabWords(name)} ${t.dataSync()[0].toPrecision(4)}`)
+    .join("");
+}
+
+function kebabWords(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 }
 
 /**
@@ -108,7 +155,6 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const agent = agentFor(config, env);
   const [initKey, loopKey0, evalKey] = split(keyFromSeed(config.seed), 3);
   const evalKeys = split(evalKey, config.evalEpisodes);
-  const bounds = { low: env.actionLow, high: env.actionHigh };
   const buffer = new ReplayBuffer({
     capacity: Math.min(config.bufferSize, config.steps),
     observationSize: env.observationSize,
@@ -116,12 +162,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   });
   const path = (name: string) => `${options.out}/${name}`;
   const log = options.log ?? (() => {});
-  const title = `${config.algo.toUpperCase()} on ${config.env} (${config.preset}, seed ${config.seed})`;
+  const title = `${ALGO_NAMES[config.algo]} on ${config.env} (${config.preset}, seed ${config.seed})`;
 
-  let state: Td3State = tf.tidy(() =>
-    agent.init(initKey) as unknown as tf.TensorContainer
-  ) as unknown as Td3State;
-  let metrics: Td3Metrics | undefined;
+  let state: unknown = tf.tidy(() => agent.init(initKey) as unknown as tf.TensorContainer);
+  let metrics: Metrics | undefined;
   const episodes: EpisodeRow[] = [];
   const evals: EvalRow[] = [];
   const timing: TimingRow[] = [];
@@ -154,11 +198,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     loopKey = nextLoop;
     const [actKey, sampleKey, resetKey] = split(stepKey, 3);
 
-    const action = t <= config.learningStarts ? randomAction(actKey, env) : explore(
-      readTensor(() => agent.act(state.actor, tf.tensor2d(observation, [1, env.observationSize]))),
-      actKey,
-      { bounds, sigma: config.explorationNoise },
-    );
+    const action = t <= config.randomSteps
+      ? randomAction(actKey, env)
+      : readTensor(() => agent.explore(state, tf.tensor2d(observation, [1, env.observationSize]), actKey));
     const result = env.step(envState, action);
     buffer.add({
       observation,
@@ -176,9 +218,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         ret: episodeReturn,
         length: episodeLength,
       });
-      const losses = metrics === undefined
-        ? ""
-        : ` | critic loss ${metrics.criticLoss.dataSync()[0].toFixed(3)}`;
+      const losses = metrics === undefined ? "" : formatMetrics(metrics);
       log(`episode ${episodes.length} | step ${t} | return ${episodeReturn.toFixed(1)}${losses}`);
       ({ state: envState, observation } = env.reset(resetKey));
       episodeReturn = 0;
@@ -195,7 +235,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     }
 
     if (t % config.evalEvery === 0 || t === config.steps) {
-      const result = evaluate((o) => agent.act(state.actor, o), { env, keys: evalKeys });
+      const result = evaluate((o) => agent.act(state, o), { env, keys: evalKeys });
       evals.push({ totalSteps: t, mean: result.mean, std: result.std });
       const now = performance.now();
       timing.push({

@@ -11,9 +11,19 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Batch } from "../batch.ts";
 import { gradientStep } from "../grad.ts";
+import type { Agent } from "./agent.ts";
 import { type ActionBounds, clipToBounds, halfRange, rescale } from "../nn/action_bounds.ts";
 import { initMlp, mlp, type MlpParams } from "../nn/mlp.ts";
+import {
+  initTwinCritics,
+  minQ,
+  qValue,
+  stateAction,
+  twinCriticLoss,
+  type TwinCritics,
+} from "../nn/twin_critics.ts";
 import { adam, type AdamState } from "../optim/adam.ts";
+import { incrementalUpdate } from "../optim/transform.ts";
 import { type Key, normal, split } from "../rng.ts";
 import { treeMap } from "../tree.ts";
 
@@ -41,11 +51,14 @@ export interface Td3Config {
   readonly noiseClip: number;
   /** Critic updates per actor (and target) update, d. */
   readonly policyDelay: number;
+  /** Exploration noise σ of the behaviour policy, as a fraction of the action half-range. */
+  readonly explorationNoise: number;
 }
 
 /**
  * The TD3 paper's hyperparameters (Fujimoto et al. 2018, their reference code): 400-300 nets, Adam 1e-3,
- * γ 0.99, τ 0.005, smoothing σ 0.2 clipped at 0.5 (fractions of the action half-range), delay 2. Spread it
+ * γ 0.99, τ 0.005, smoothing σ 0.2 clipped at 0.5, exploration σ 0.1 (fractions of the action half-range),
+ * delay 2. Spread it
  * and add the environment's sizes: `makeTd3({ ...TD3_DEFAULTS, observationSize, actionSize, bounds })`.
  */
 export const TD3_DEFAULTS = {
@@ -57,15 +70,8 @@ export const TD3_DEFAULTS = {
   policyNoise: 0.2,
   noiseClip: 0.5,
   policyDelay: 2,
+  explorationNoise: 0.1,
 } as const satisfies Partial<Td3Config>;
-
-/** The twin critics Q₁ and Q₂. */
-export interface TwinCritics {
-  /** Q₁, also the critic the actor maximizes. */
-  readonly q1: MlpParams;
-  /** Q₂. */
-  readonly q2: MlpParams;
-}
 
 /** Everything TD3 learns and carries between updates. */
 export interface Td3State {
@@ -87,14 +93,6 @@ export interface Td3State {
   readonly updates: number;
 }
 
-/** Scalars reported by one update (tensors owned by the caller). */
-export interface Td3Metrics {
-  /** Sum of the two critics' mean squared TD errors. */
-  readonly criticLoss: tf.Scalar;
-  /** −mean Q₁(s, μ(s)), present on delayed (actor) updates. */
-  readonly actorLoss?: tf.Scalar;
-}
-
 /**
  * The deterministic policy μ(s) = rescale(tanh(MLP(s))).
  *
@@ -105,17 +103,6 @@ export interface Td3Metrics {
  */
 export function policy(actor: MlpParams, observations: tf.Tensor2D, bounds: ActionBounds): tf.Tensor2D {
   return rescale(tf.tanh(mlp(actor, observations)), bounds);
-}
-
-/**
- * Q(s, a) of one critic.
- *
- * @param critic critic parameters
- * @param sa the batch `[n, obs + act]` of concatenated observations and actions
- * @returns `[n, 1]`
- */
-export function qValue(critic: MlpParams, sa: tf.Tensor2D): tf.Tensor2D {
-  return mlp(critic, sa);
 }
 
 /** Options of {@link td3Target}. */
@@ -148,23 +135,16 @@ export function td3Target(
     tf.tensor1d(halfRange(config.bounds)),
   );
   const a2 = clipToBounds(tf.add(policy(actorTarget, s2, config.bounds), smoothing), config.bounds);
-  const sa2 = tf.concat([s2, a2], 1);
-  const minQ = tf.minimum(qValue(criticsTarget.q1, sa2), qValue(criticsTarget.q2, sa2));
+  const next = minQ(criticsTarget, stateAction(s2, a2));
   const r = tf.tensor2d(batch.rewards, [n, 1]);
   const notDone = tf.sub(1, tf.tensor2d(batch.terminated, [n, 1]));
-  return tf.add(r, tf.mul(tf.mul(notDone, config.gamma), minQ));
+  return tf.add(r, tf.mul(tf.mul(notDone, config.gamma), next));
 }
 
-/** A TD3 agent: `init`, the `update` reducer and the deterministic policy, closed over a config. */
-export interface Td3Agent {
+/** A TD3 agent: the generic {@link Agent} plus its config. */
+export interface Td3Agent extends Agent<Td3State> {
   /** The hyperparameters. */
   readonly config: Td3Config;
-  /** Fresh networks (targets equal to the online networks), optimizer states and key. */
-  init(key: Key): Td3State;
-  /** One TD3 update on a batch; pure: returns a new state, never mutates or disposes the input. */
-  update(state: Td3State, batch: Batch): readonly [Td3State, Td3Metrics];
-  /** μ(s) for a batch of observations. */
-  act(actor: MlpParams, observations: tf.Tensor2D): tf.Tensor2D;
 }
 
 /**
@@ -174,19 +154,14 @@ export interface Td3Agent {
  * @returns the agent
  */
 export function makeTd3(config: Td3Config): Td3Agent {
-  const { observationSize: obs, actionSize: act, hidden } = config;
+  const { observationSize: obs, actionSize: act, hidden, bounds } = config;
   const actorOptimizer = adam({ lr: config.actorLr });
   const criticOptimizer = adam({ lr: config.criticLr });
-  const soft = <T extends MlpParams | TwinCritics>(target: T, online: T): T =>
-    treeMap((t, o) => tf.add(tf.mul(t, 1 - config.tau), tf.mul(o, config.tau)), target, online);
 
   const init = (key: Key): Td3State => {
-    const [kActor, kQ1, kQ2, kState] = split(key, 4);
+    const [kActor, kCritics, kState] = split(key, 3);
     const actor = initMlp(kActor, [obs, ...hidden, act]);
-    const critics = {
-      q1: initMlp(kQ1, [obs + act, ...hidden, 1]),
-      q2: initMlp(kQ2, [obs + act, ...hidden, 1]),
-    };
+    const critics = initTwinCritics(kCritics, { observationSize: obs, actionSize: act, hidden });
     return {
       actor,
       actorTarget: treeMap((p) => tf.clone(p), actor),
@@ -199,19 +174,16 @@ export function makeTd3(config: Td3Config): Td3Agent {
     };
   };
 
-  const update = (state: Td3State, batch: Batch): readonly [Td3State, Td3Metrics] => {
+  const update = (state: Td3State, batch: Batch): readonly [Td3State, Record<string, tf.Scalar>] => {
     const [key, noiseKey] = split(state.key);
     const n = batch.size;
     const y = td3Target(config, { ...state, batch, noise: normal(noiseKey, n * act) });
     const s = tf.tensor2d(batch.observations, [n, obs]);
-    const sa = tf.concat([s, tf.tensor2d(batch.actions, [n, act])], 1);
-
-    const criticLoss = (c: TwinCritics): tf.Scalar =>
-      tf.add(
-        tf.losses.meanSquaredError(y, qValue(c.q1, sa)),
-        tf.losses.meanSquaredError(y, qValue(c.q2, sa)),
-      );
-    const criticStep = gradientStep(criticOptimizer, criticLoss)(state.critics, state.criticOpt);
+    const sa = stateAction(s, tf.tensor2d(batch.actions, [n, act]));
+    const criticStep = gradientStep(criticOptimizer, (c: TwinCritics) => twinCriticLoss(c, sa, y))(
+      state.critics,
+      state.criticOpt,
+    );
     const updates = state.updates + 1;
     const afterCritic: Td3State = {
       ...state,
@@ -220,45 +192,34 @@ export function makeTd3(config: Td3Config): Td3Agent {
       key,
       updates,
     };
-    if (updates % config.policyDelay !== 0) {
-      return [afterCritic, { criticLoss: criticStep.loss }];
-    }
+    if (updates % config.policyDelay !== 0) return [afterCritic, { criticLoss: criticStep.loss }];
 
     const actorLoss = (actor: MlpParams): tf.Scalar =>
-      tf.neg(tf.mean(qValue(afterCritic.critics.q1, tf.concat([s, policy(actor, s, config.bounds)], 1))));
+      tf.neg(tf.mean(qValue(afterCritic.critics.q1, stateAction(s, policy(actor, s, bounds)))));
     const actorStep = gradientStep(actorOptimizer, actorLoss)(state.actor, state.actorOpt);
     return [{
       ...afterCritic,
       actor: actorStep.params,
       actorOpt: actorStep.optState,
-      actorTarget: soft(state.actorTarget, actorStep.params),
-      criticsTarget: soft(state.criticsTarget, afterCritic.critics),
+      actorTarget: incrementalUpdate(state.actorTarget, actorStep.params, config.tau),
+      criticsTarget: incrementalUpdate(state.criticsTarget, afterCritic.critics, config.tau),
     }, { criticLoss: criticStep.loss, actorLoss: actorStep.loss }];
   };
 
-  return { config, init, update, act: (actor, o) => policy(actor, o, config.bounds) };
-}
+  /** Behaviour policy: μ(s) + N(0, σ·h), clipped to the bounds, the noise drawn from `key`. */
+  const explore = (state: Td3State, observations: tf.Tensor2D, key: Key): tf.Tensor2D => {
+    const [n] = observations.shape;
+    const eps = tf.tensor2d(normal(key, n * act), [n, act]);
+    const noise = tf.mul(eps, tf.tensor1d(halfRange(bounds).map((h) => h * config.explorationNoise)));
+    return clipToBounds(tf.add(policy(state.actor, observations, bounds), noise), bounds);
+  };
 
-/** Options of {@link explore}. */
-export interface ExploreOptions {
-  /** Action bounds. */
-  readonly bounds: ActionBounds;
-  /** Exploration noise σ as a fraction of the action half-range. */
-  readonly sigma: number;
-}
-
-/**
- * Exploration: a + N(0, σ·h) clipped to the bounds, with the noise drawn from `key` (pure).
- *
- * @param action the deterministic action μ(s)
- * @param key the key to consume
- * @param options bounds and σ
- * @returns a new noisy action
- */
-export function explore(action: Float32Array, key: Key, options: ExploreOptions): Float32Array {
-  const eps = normal(key, action.length);
-  const half = halfRange(options.bounds);
-  return action.map((a, i) =>
-    Math.min(options.bounds.high[i], Math.max(options.bounds.low[i], a + options.sigma * half[i] * eps[i]))
-  );
+  return {
+    name: "td3",
+    config,
+    init,
+    update,
+    act: (state, o) => policy(state.actor, o, bounds),
+    explore,
+  };
 }

@@ -53,3 +53,16 @@ export function chain<A, B>(
 export function applyUpdates<T extends Tree>(params: T, updates: Tree): T {
   return treeMap((p, u) => tf.add(p, u), params, updates);
 }
+
+/**
+ * Polyak averaging of target parameters: `(1 − τ)·target + τ·online`, leaf-wise (optax's
+ * `incremental_update`; the soft target update of DDPG, TD3 and SAC).
+ *
+ * @param target target parameters
+ * @param online online parameters of the same structure
+ * @param tau step size τ in (0, 1]
+ * @returns the new target parameters
+ */
+export function incrementalUpdate<T extends Tree>(target: T, online: T, tau: number): T {
+  return treeMap((t, o) => tf.add(tf.mul(t, 1 - tau), tf.mul(o, tau)), target, online);
+}

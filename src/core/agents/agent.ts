@@ -1,0 +1,26 @@
+/**
+ * What every agent offers the training loop: initialization from a key, the pure update reducer, the
+ * deterministic policy for evaluation and the behaviour policy for exploration (randomness from a key).
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { Batch } from "../batch.ts";
+import type { Key } from "../rng.ts";
+
+/** Scalar diagnostics of one update, by name (tensors owned by the caller). */
+export type Metrics = Readonly<Record<string, tf.Scalar>>;
+
+/** An agent over its state type `S`. */
+export interface Agent<S> {
+  /** Algorithm name, e.g. `"td3"`. */
+  readonly name: string;
+  /** A fresh agent state from a key. */
+  init(key: Key): S;
+  /** One update on a batch; pure: a new state, inputs neither mutated nor disposed. */
+  update(state: S, batch: Batch): readonly [S, Metrics];
+  /** Deterministic actions for evaluation, `[n, obs] → [n, act]`. */
+  act(state: S, observations: tf.Tensor2D): tf.Tensor2D;
+  /** Exploration actions, random through `key` only. */
+  explore(state: S, observations: tf.Tensor2D, key: Key): tf.Tensor2D;
+}
