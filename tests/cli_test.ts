@@ -35,6 +35,13 @@ const BAD: readonly [string, string[], RegExp][] = [
   ["unknown preset", ["--preset", "fast"], /--preset "fast"/],
   ["gamma out of range", ["--gamma", "2"], /--gamma/],
   ["malformed hidden", ["--hidden", "64,x"], /--hidden/],
+  [
+    "a TD3 flag with --algo sac",
+    ["--algo", "sac", "--policy-noise", "0.3"],
+    /--policy-noise does not apply to --algo sac/,
+  ],
+  ["a SAC flag with --algo td3", ["--alpha", "0.1"], /--alpha does not apply to --algo td3/],
+  ["unknown init", ["--algo", "sac-v", "--init", "he"], /--init "he"/],
   ["absent tensorflow backend", ["--backend", "tensorflow", "--steps", "10"], /tensorflow.*install/],
 ];
 
@@ -104,4 +111,26 @@ Deno.test("parseTrainArgs: the lecture preset, and flags override it", () => {
   assert.equal(config.batchSize, 64);
   assert.equal(config.actorLr, 3e-4);
   assert.equal(config.criticLr, 1e-3);
+});
+
+Deno.test("parseTrainArgs: SAC presets, --lr covers every learning rate of the algorithm", () => {
+  const sac = parseTrainArgs(["--algo", "sac", "--preset", "lecture", "--lr", "1e-4"]);
+  if (E.isLeft(sac) || sac.right.kind !== "train" || sac.right.config.algo !== "sac") {
+    throw new Error("expected sac");
+  }
+  assert.deepEqual(sac.right.config.hidden, [256, 256]);
+  assert.equal(sac.right.config.init, "xavier");
+  assert.equal(sac.right.config.randomSteps, 10_000);
+  assert.equal(sac.right.config.alpha, 0.2);
+  assert.deepEqual([sac.right.config.actorLr, sac.right.config.criticLr, sac.right.config.alphaLr], [
+    1e-4,
+    1e-4,
+    1e-4,
+  ]);
+  const sacV = parseTrainArgs(["--algo", "sac-v", "--lr", "2e-4", "--policy-reg", "0.001"]);
+  if (E.isLeft(sacV) || sacV.right.kind !== "train" || sacV.right.config.algo !== "sac-v") {
+    throw new Error("expected sac-v");
+  }
+  assert.equal(sacV.right.config.valueLr, 2e-4);
+  assert.equal(sacV.right.config.policyReg, 0.001);
 });

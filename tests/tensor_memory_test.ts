@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { makeTd3, TD3_DEFAULTS, type Td3State } from "../src/core/agents/td3.ts";
+import type { Agent } from "../src/core/agents/agent.ts";
+import { makeSac } from "../src/core/agents/sac.ts";
+import { makeSacV } from "../src/core/agents/sac_v.ts";
+import { makeTd3, TD3_DEFAULTS } from "../src/core/agents/td3.ts";
 import type { Batch } from "../src/core/batch.ts";
 import { keyFromSeed, normal, split } from "../src/core/rng.ts";
 import { step, tensorsIn } from "../src/runtime/memory.ts";
 
+tf.env().set("PROD", true); // silences tfjs's console advice
 await tf.setBackend("cpu");
 
 function batch(seed: number, n: number): Batch {
@@ -19,24 +23,34 @@ function batch(seed: number, n: number): Batch {
   };
 }
 
-Deno.test("the live tensor count stays flat across many updates run by the runtime", () => {
-  const agent = makeTd3({
-    ...TD3_DEFAULTS,
-    observationSize: 3,
-    actionSize: 1,
-    bounds: { low: [-2], high: [2] },
-    hidden: [16, 16],
+const sizes = { observationSize: 3, actionSize: 1, bounds: { low: [-2], high: [2] }, hidden: [16, 16] };
+const sacCommon = {
+  ...sizes,
+  init: "torch",
+  actorLr: 1e-3,
+  criticLr: 1e-3,
+  gamma: 0.99,
+  tau: 0.005,
+} as const;
+const agents: Agent<unknown>[] = [
+  makeTd3({ ...TD3_DEFAULTS, ...sizes }) as Agent<unknown>,
+  makeSac({ ...sacCommon, alpha: 1, alphaLr: 1e-3, targetEntropy: -1 }) as Agent<unknown>,
+  makeSacV({ ...sacCommon, alpha: 0.2, valueLr: 1e-3, policyReg: 0.001 }) as Agent<unknown>,
+];
+
+for (const agent of agents) {
+  Deno.test(`${agent.name}: the live tensor count stays flat across many updates run by the runtime`, () => {
+    const start = tf.memory().numTensors;
+    let state: unknown = tf.tidy(() => agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer);
+    const counts: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const [next, metrics] = step(agent.update, state, batch(i, 8));
+      tensorsIn(metrics).forEach((t) => t.dispose());
+      state = next;
+      if (i >= 10 && i % 10 === 0) counts.push(tf.memory().numTensors);
+    }
+    assert.ok(counts.every((c) => c === counts[0]), `tensor counts drift: ${counts}`);
+    tensorsIn(state).forEach((t) => t.dispose());
+    assert.equal(tf.memory().numTensors, start);
   });
-  let state = tf.tidy(() =>
-    agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer
-  ) as unknown as Td3State;
-  const counts: number[] = [];
-  for (let i = 0; i < 60; i++) {
-    const [next, metrics] = step(agent.update, state, batch(i, 8));
-    tensorsIn(metrics).forEach((t) => t.dispose());
-    state = next;
-    if (i >= 10 && i % 10 === 0) counts.push(tf.memory().numTensors);
-  }
-  assert.ok(counts.every((c) => c === counts[0]), `tensor counts drift: ${counts}`);
-  tensorsIn(state).forEach((t) => t.dispose());
-});
+}

@@ -6,6 +6,7 @@ import { makeTd3, TD3_DEFAULTS, type Td3State } from "../core/agents/td3.ts";
 import { keyFromSeed } from "../core/rng.ts";
 import { tensorsIn } from "./memory.ts";
 
+tf.env().set("PROD", true); // silences tfjs's console advice
 await tf.setBackend("cpu");
 
 const agent = makeTd3({

@@ -6,6 +6,7 @@ import type { MlpParams } from "../nn/mlp.ts";
 import { keyFromSeed, split } from "../rng.ts";
 import { leaves } from "../tree.ts";
 
+tf.env().set("PROD", true); // silences tfjs's console advice
 await tf.setBackend("cpu");
 
 const layer = (w: number[][], b: number[]) => ({ w: tf.tensor2d(w), b: tf.tensor1d(b) });

@@ -4,6 +4,7 @@ import { dense } from "./dense.ts";
 import { initMlp, mlp, mlpSizes } from "./mlp.ts";
 import { keyFromSeed, normal } from "../rng.ts";
 
+tf.env().set("PROD", true); // silences tfjs's console advice
 await tf.setBackend("cpu");
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {

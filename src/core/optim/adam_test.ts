@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { adam, scaleByAdam } from "./adam.ts";
 import { applyUpdates, chain, scale } from "./transform.ts";
 
+tf.env().set("PROD", true); // silences tfjs's console advice
 await tf.setBackend("cpu");
 
 Deno.test("adam matches three steps computed by hand (PyTorch semantics)", () => {
