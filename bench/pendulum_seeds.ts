@@ -3,7 +3,7 @@
  * then writes a markdown table (first step with evaluation mean ≥ threshold, final evaluation, wall time)
  * and an aggregate learning curve (mean of the evaluation means with a 95% t-interval across seeds).
  *
- *     deno run -A bench/pendulum_seeds.ts --preset tuned --seeds 0-4 --steps 20000 --eval-every 1000
+ *     deno run -A bench/pendulum_seeds.ts --algo td3 --preset tuned --seeds 0-4 --steps 20000 --eval-every 1000
  *
  * @module
  */
@@ -13,6 +13,7 @@ import { learningCurveSvg } from "../src/runtime/plot.ts";
 const { values } = parseArgs({
   args: Deno.args,
   options: {
+    algo: { type: "string", default: "td3" },
     preset: { type: "string", default: "tuned" },
     seeds: { type: "string", default: "0-4" },
     steps: { type: "string", default: "20000" },
@@ -25,7 +26,7 @@ const { values } = parseArgs({
 const [lo, hi] = values.seeds!.split("-").map(Number);
 const seeds = Array.from({ length: (hi ?? lo) - lo + 1 }, (_, i) => lo + i);
 const threshold = Number(values.threshold);
-const out = values.out ?? `runs/pendulum-td3-${values.preset}-seeds`;
+const out = values.out ?? `runs/pendulum-${values.algo}-${values.preset}-seeds`;
 const root = new URL("..", import.meta.url).pathname;
 await Deno.mkdir(out, { recursive: true });
 
@@ -81,7 +82,9 @@ const points = steps.map((t, i) => {
 await Deno.writeTextFile(
   `${out}/learning_curve_mean.svg`,
   learningCurveSvg({
-    title: `TD3 (${values.preset}) on Pendulum-v1: evaluation mean over seeds ${values.seeds}, 95% CI`,
+    title: `${
+      values.algo!.toUpperCase()
+    } (${values.preset}) on Pendulum-v1: evaluation mean over seeds ${values.seeds}, 95% CI`,
     bands: [{ label: `mean of ${seeds.length} seeds ± 95% CI`, points }],
     reference: { value: threshold, label: String(threshold).replace("-", "−") },
   }),
