@@ -26,7 +26,10 @@ for (const [algo, steps] of CASES) {
     const first = evals[0].mean;
     const last = evals.at(-1)!.mean;
     assert.ok(last >= -400, `evaluation mean after ${steps} steps is ${last.toFixed(1)}, expected ≥ −400`);
-    assert.ok(last > first + 300 || first >= -400, `no clear improvement: ${first.toFixed(1)} → ${last.toFixed(1)}`);
+    assert.ok(
+      last > first + 300 || first >= -400,
+      `no clear improvement: ${first.toFixed(1)} → ${last.toFixed(1)}`,
+    );
     await Deno.remove(out, { recursive: true });
   });
 }

@@ -6,7 +6,20 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Batch } from "../batch.ts";
+import type { ActionBounds } from "../nn/action_bounds.ts";
 import type { Key } from "../rng.ts";
+
+/** The sizes every agent config has: the environment's spaces and the hidden widths of its networks. */
+export interface AgentSizes {
+  /** Observation length. */
+  readonly observationSize: number;
+  /** Action length. */
+  readonly actionSize: number;
+  /** Action bounds of the environment. */
+  readonly bounds: ActionBounds;
+  /** Hidden layer widths of every network, e.g. `[256, 256]`. */
+  readonly hidden: readonly number[];
+}
 
 /** Scalar diagnostics of one update, by name (tensors owned by the caller). */
 export type Metrics = Readonly<Record<string, tf.Scalar>>;

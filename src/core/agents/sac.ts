@@ -11,15 +11,15 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Agent } from "./agent.ts";
+import type { Agent, AgentSizes } from "./agent.ts";
 import type { Batch } from "../batch.ts";
 import { gradientStep } from "../grad.ts";
-import type { ActionBounds } from "../nn/action_bounds.ts";
 import type { InitScheme } from "../nn/mlp.ts";
 import {
   type GaussianPolicyParams,
   initGaussianPolicy,
   meanAction,
+  sampleActions,
   samplePolicy,
 } from "../nn/squashed_gaussian.ts";
 import { initTwinCritics, minQ, stateAction, twinCriticLoss, type TwinCritics } from "../nn/twin_critics.ts";
@@ -29,15 +29,7 @@ import { type Key, normal, split } from "../rng.ts";
 import { treeMap } from "../tree.ts";
 
 /** Hyperparameters of SAC with learned temperature. */
-export interface SacConfig {
-  /** Observation length. */
-  readonly observationSize: number;
-  /** Action length. */
-  readonly actionSize: number;
-  /** Action bounds of the environment. */
-  readonly bounds: ActionBounds;
-  /** Hidden widths of policy and critics. */
-  readonly hidden: readonly number[];
+export interface SacConfig extends AgentSizes {
   /** Weight initialization. */
   readonly init: InitScheme;
   /** Adam learning rate of the policy. */
@@ -209,9 +201,6 @@ export function makeSac(config: SacConfig): SacAgent {
     init,
     update,
     act: (state, o) => meanAction(state.actor, o, bounds),
-    explore: (state, o, key) => {
-      const eps = tf.tensor2d(normal(key, o.shape[0] * act), [o.shape[0], act]);
-      return samplePolicy(state.actor, o, { bounds, noise: eps }).action;
-    },
+    explore: (state, o, key) => sampleActions(state.actor, o, { bounds, key }),
   };
 }

@@ -11,7 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Batch } from "../batch.ts";
 import { gradientStep } from "../grad.ts";
-import type { Agent } from "./agent.ts";
+import type { Agent, AgentSizes } from "./agent.ts";
 import { type ActionBounds, clipToBounds, halfRange, rescale } from "../nn/action_bounds.ts";
 import { initMlp, mlp, type MlpParams } from "../nn/mlp.ts";
 import {
@@ -28,15 +28,7 @@ import { type Key, normal, split } from "../rng.ts";
 import { treeMap } from "../tree.ts";
 
 /** Hyperparameters of TD3 (validated at the edge; the reducer trusts them). */
-export interface Td3Config {
-  /** Observation length. */
-  readonly observationSize: number;
-  /** Action length. */
-  readonly actionSize: number;
-  /** Action bounds of the environment. */
-  readonly bounds: ActionBounds;
-  /** Hidden layer widths of actor and critics, e.g. `[400, 300]`. */
-  readonly hidden: readonly number[];
+export interface Td3Config extends AgentSizes {
   /** Adam learning rate of the actor. */
   readonly actorLr: number;
   /** Adam learning rate of the critics. */

@@ -11,7 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type ActionBounds, halfRange, rescale } from "./action_bounds.ts";
 import { dense, type DenseParams } from "./dense.ts";
 import { initMlp, type InitScheme, type MlpParams } from "./mlp.ts";
-import { type Key, split } from "../rng.ts";
+import { type Key, normal, split } from "../rng.ts";
 
 /** Parameters of a squashed Gaussian policy. */
 export interface GaussianPolicyParams {
@@ -147,4 +147,23 @@ export function meanAction(
   bounds: ActionBounds,
 ): tf.Tensor2D {
   return rescale(tf.tanh(gaussianHeads(params, observations).mean), bounds);
+}
+
+/**
+ * Exploration actions of a squashed Gaussian policy: a reparameterized sample with ε drawn from `key`.
+ *
+ * @param params the policy
+ * @param observations `[n, obs]`
+ * @param options bounds and the key to consume
+ * @returns actions `[n, act]` inside the bounds
+ */
+export function sampleActions(
+  params: GaussianPolicyParams,
+  observations: tf.Tensor2D,
+  options: { readonly bounds: ActionBounds; readonly key: Key },
+): tf.Tensor2D {
+  const [n] = observations.shape;
+  const act = options.bounds.low.length;
+  const noise = tf.tensor2d(normal(options.key, n * act), [n, act]);
+  return samplePolicy(params, observations, { bounds: options.bounds, noise }).action;
 }
