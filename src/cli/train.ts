@@ -6,7 +6,7 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import { parseTrainArgs, USAGE } from "./args.ts";
-import { useBackend } from "../runtime/backend.ts";
+import { gemmProvider, useBackend } from "../runtime/backend.ts";
 import { train } from "../runtime/train.ts";
 
 async function exists(path: string): Promise<boolean> {
@@ -59,7 +59,8 @@ export async function main(args: readonly string[]): Promise<void> {
   let lastDraw = 0;
   console.log(
     `training ${config.algo} on ${config.env} for ${config.steps} steps (seed ${config.seed}, ` +
-      `preset ${config.preset}, backend ${config.backend}) into ${out}`,
+      `preset ${config.preset}, backend ${config.backend}` +
+      (config.backend === "wasm" ? `, matrix products by ${gemmProvider()}` : "") + `) into ${out}`,
   );
   const summary = await train(config, {
     out,

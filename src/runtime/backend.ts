@@ -7,12 +7,16 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
+import { type GemmProvider, installGemm } from "./gemm.ts";
 
 /** The backends a user can ask for. */
 export const BACKENDS = ["wasm", "cpu", "tensorflow"] as const;
 
 /** One of {@link BACKENDS}. */
 export type BackendName = typeof BACKENDS[number];
+
+export type { GemmProvider };
+export { gemmProvider } from "./gemm.ts";
 
 /** How to install the optional native backend, said in every error about it. */
 export const TENSORFLOW_INSTALL_HINT =
@@ -59,6 +63,7 @@ export async function useBackend(name: BackendName): Promise<E.Either<string, Ba
     tf.env().set("PROD", true);
     if (name === "wasm") {
       await import("@tensorflow/tfjs-backend-wasm");
+      installGemm({ enabled: Deno.env.get("TD3SAC_BLAS") !== "off" });
     } else if (name === "tensorflow") {
       const loaded = await loadNative();
       if (E.isLeft(loaded)) return loaded;
