@@ -7,7 +7,6 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
-import { installFusedAdam } from "./fused_adam.ts";
 import { type GemmProvider, installGemm } from "./gemm.ts";
 
 /** The backends a user can ask for. */
@@ -65,7 +64,6 @@ export async function useBackend(name: BackendName): Promise<E.Either<string, Ba
     if (name === "wasm") {
       await import("@tensorflow/tfjs-backend-wasm");
       installGemm({ enabled: Deno.env.get("TD3SAC_BLAS") !== "off" });
-      if (Deno.env.get("TD3SAC_FUSED") !== "off") installFusedAdam();
     } else if (name === "tensorflow") {
       const loaded = await loadNative();
       if (E.isLeft(loaded)) return loaded;

@@ -4,27 +4,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { leaves, type Tree, treeMap, unflatten } from "../tree.ts";
+import { type Tree, treeMap } from "../tree.ts";
 import { chain, type GradientTransformation, scale } from "./transform.ts";
-
-/**
- * Name of an optional fused kernel computing Adam's new moments and step in one pass. A runtime may
- * register it for a backend (inputs `grad`, `mu`, `nu`; attrs {@link AdamKernelAttrs}; outputs the step
- * m̂/(√v̂ + ε), the new μ and the new ν); {@link scaleByAdam} then uses it instead of its composed ops.
- */
-export const ADAM_KERNEL = "TD3SAC_ScaleByAdam";
-
-/** Attributes of the {@link ADAM_KERNEL} kernel. */
-export interface AdamKernelAttrs {
-  /** Decay of the first moment. */
-  readonly b1: number;
-  /** Decay of the second moment. */
-  readonly b2: number;
-  /** Added to √v̂. */
-  readonly eps: number;
-  /** The step count after this update (≥ 1), for bias correction. */
-  readonly count: number;
-}
 
 /** State of {@link scaleByAdam}: step count and first/second moment trees. */
 export interface ScaleByAdamState {
@@ -64,23 +45,6 @@ export function scaleByAdam(options: AdamMomentOptions = {}): GradientTransforma
     }),
     update: (grads, state) => {
       const count = state.count + 1;
-      if (tf.getKernel(ADAM_KERNEL, tf.getBackend()) !== undefined) {
-        const attrs = { b1, b2, eps, count } as unknown as tf.NamedAttrMap;
-        const g = leaves(grads);
-        const m = leaves(state.mu);
-        const v = leaves(state.nu);
-        const out = g.map((x, i) =>
-          tf.engine().runKernel(ADAM_KERNEL, { grad: x, mu: m[i], nu: v[i] }, attrs) as unknown as tf.Tensor[]
-        );
-        return [
-          unflatten(grads, out.map((o) => o[0])),
-          {
-            count,
-            mu: unflatten(state.mu, out.map((o) => o[1])),
-            nu: unflatten(state.nu, out.map((o) => o[2])),
-          },
-        ];
-      }
       const mu = treeMap((m, g) => tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)), state.mu, grads);
       const nu = treeMap((v, g) => tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2)), state.nu, grads);
       const c1 = 1 - b1 ** count;
