@@ -7,6 +7,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { TRANSPOSE_FREE_FLAG } from "../core/nn/dense.ts";
 
 /** Where matrix products run on the wasm backend. */
 export type GemmProvider = "openblas" | "xnnpack";
@@ -135,6 +136,7 @@ export function installGemm(options: { readonly enabled?: boolean } = {}): GemmP
   original = tf.getKernel("BatchMatMul", "wasm");
   tf.unregisterKernel("BatchMatMul", "wasm");
   tf.registerKernel({ kernelName: "BatchMatMul", backendName: "wasm", kernelFunc: makeKernel(blas) });
+  tf.env().set(TRANSPOSE_FREE_FLAG, true);
   return (active = "openblas");
 }
 
@@ -153,5 +155,6 @@ export function uninstallGemm(): void {
     tf.unregisterKernel("BatchMatMul", "wasm");
     tf.registerKernel(original);
   }
+  tf.env().set(TRANSPOSE_FREE_FLAG, false);
   active = undefined;
 }

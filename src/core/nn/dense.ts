@@ -25,8 +25,19 @@ function affine(args: Args): { x: tf.Tensor2D; w: tf.Tensor2D; z: tf.Tensor2D; s
   return { x, w, z: tf.add(tf.matMul(x, w), b), save: args[3] as tf.GradSaveFunc };
 }
 
-/** dL/dx, dL/dW, dL/db from the gradient `g` of the pre-activation, with explicit transposes. */
+/**
+ * A tfjs environment flag: true when the active backend multiplies transposed operands as fast as plain
+ * ones (set by the runtime when it routes matrix products to BLAS). The gradient then passes transposes
+ * as matMul flags instead of materializing them.
+ */
+export const TRANSPOSE_FREE_FLAG = "TD3SAC_TRANSPOSE_FREE_MATMUL";
+if (!(TRANSPOSE_FREE_FLAG in tf.env().getFlags())) tf.env().registerFlag(TRANSPOSE_FREE_FLAG, () => false);
+
+/** dL/dx, dL/dW, dL/db from the gradient `g` of the pre-activation. */
 function affineGrads(g: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor[] {
+  if (tf.env().getBool(TRANSPOSE_FREE_FLAG)) {
+    return [tf.matMul(g, w, false, true), tf.matMul(x, g, true, false), tf.sum(g, 0)];
+  }
   return [tf.matMul(g, tf.transpose(w)), tf.matMul(tf.transpose(x), g), tf.sum(g, 0)];
 }
 
