@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { dense } from "./dense.ts";
+import { dense, TRANSPOSE_FREE_FLAG } from "./dense.ts";
 import { initMlp, mlp, mlpSizes } from "./mlp.ts";
 import { keyFromSeed, normal } from "../rng.ts";
 
@@ -11,8 +11,15 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
 }
 
-for (const activation of ["linear", "relu"] as const) {
-  Deno.test(`dense(${activation}) computes the same value and gradients as tfjs's own ops`, () => {
+for (
+  const [activation, transposeFree] of [["linear", false], ["relu", false], ["linear", true], [
+    "relu",
+    true,
+  ]] as const
+) {
+  const how = transposeFree ? "transposes as matMul flags" : "explicit transposes";
+  Deno.test(`dense(${activation}), ${how}: the same value and gradients as tfjs's own ops`, () => {
+    tf.env().set(TRANSPOSE_FREE_FLAG, transposeFree);
     const [p] = initMlp(keyFromSeed(1), [5, 7]);
     const x = tf.tensor2d(normal(keyFromSeed(3), 20), [4, 5]);
     const reference = (xx: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
@@ -30,6 +37,7 @@ for (const activation of ["linear", "relu"] as const) {
     const g1 = tf.grads(loss(ours))([x, p.w, p.b]);
     const g2 = tf.grads(loss(reference))([x, p.w, p.b]);
     g1.forEach((g, i) => assert.ok(maxAbsDiff(g, g2[i]) < 1e-5, `gradient ${i}`));
+    tf.env().set(TRANSPOSE_FREE_FLAG, false);
   });
 }
 
