@@ -1,5 +1,6 @@
 /**
- * Learning results across seeds: runs `deno task train` for several seeds (two at a time, one per core),
+ * Learning results across seeds: runs `deno task train` for several seeds (two at a time, one per core;
+ * finished runs of the same configuration already in the output folder are reused),
  * then writes a markdown table (first step with evaluation mean ≥ threshold, final evaluation, wall time)
  * and an aggregate learning curve (mean of the evaluation means with a 95% t-interval across seeds).
  *
@@ -30,34 +31,56 @@ const out = values.out ?? `runs/pendulum-${values.algo}-${values.preset}-seeds`;
 const root = new URL("..", import.meta.url).pathname;
 await Deno.mkdir(out, { recursive: true });
 
-async function runSeed(seed: number): Promise<number> {
-  const started = performance.now();
+/** Whether a finished run of the requested configuration is already in the seed's folder. */
+async function finished(seed: number): Promise<boolean> {
+  try {
+    const config = JSON.parse(await Deno.readTextFile(`${out}/seed-${seed}/config.json`));
+    const evals = (await Deno.readTextFile(`${out}/seed-${seed}/evals.csv`)).trim().split("\n");
+    return config.algo === values.algo && config.preset === values.preset && config.seed === seed &&
+      config.steps === Number(values.steps) && config.evalEvery === Number(values["eval-every"]) &&
+      evals.at(-1)!.startsWith(`${values.steps},`);
+  } catch {
+    return false;
+  }
+}
+
+async function runSeed(seed: number): Promise<void> {
+  if (await finished(seed)) return;
+  await Deno.remove(`${out}/seed-${seed}`, { recursive: true }).catch(() => {});
   const args = [
     "run",
     "-A",
     "--quiet",
     `${root}src/cli/train.ts`,
+    "--algo",
+    values.algo!,
     "--preset",
     values.preset!,
-    "--seed",
-    String(seed),
   ];
-  args.push("--steps", values.steps!, "--eval-every", values["eval-every"]!, "--out", `${out}/seed-${seed}`);
+  args.push("--seed", String(seed), "--steps", values.steps!, "--eval-every", values["eval-every"]!);
+  args.push("--out", `${out}/seed-${seed}`);
   const r = await new Deno.Command(Deno.execPath(), { args, stdout: "null", stderr: "inherit" }).output();
   if (r.code !== 0) throw new Error(`seed ${seed} failed with exit code ${r.code}`);
-  return (performance.now() - started) / 1000;
+  if (!(await finished(seed))) throw new Error(`seed ${seed} did not write a complete ${values.algo} run`);
 }
 
-const wall = new Map<number, number>();
+/** Wall-clock seconds of a run, from its timing.csv. */
+async function wallSeconds(seed: number): Promise<number> {
+  const last = (await Deno.readTextFile(`${out}/seed-${seed}/timing.csv`)).trim().split("\n").at(-1)!;
+  return Number(last.split(",")[1]);
+}
+
 const queue = [...seeds];
 await Promise.all(
   Array.from({ length: Number(values.parallel) }, async () => {
     for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
-      wall.set(s, await runSeed(s));
-      console.error(`seed ${s} done in ${wall.get(s)!.toFixed(0)} s`);
+      await runSeed(s);
+      console.error(`seed ${s} done`);
     }
   }),
 );
+const wall = new Map<number, number>();
+for (const s of seeds) wall.set(s, await wallSeconds(s));
 
 type Row = { totalSteps: number; mean: number; std: number };
 const evals = new Map<number, Row[]>();
