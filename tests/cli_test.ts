@@ -42,6 +42,9 @@ const BAD: readonly [string, string[], RegExp][] = [
   ],
   ["a SAC flag with --algo td3", ["--alpha", "0.1"], /--alpha does not apply to --algo td3/],
   ["unknown init", ["--algo", "sac-v", "--init", "he"], /--init "he"/],
+  ["--seed with --seeds", ["--seeds", "0-1", "--seed", "3"], /--seed and --seeds conflict/],
+  ["an empty --seeds range", ["--seeds", "3-1"], /--seeds expects/],
+  ["repeated seeds", ["--seeds", "1,1"], /--seeds expects/],
   ["absent tensorflow backend", ["--backend", "tensorflow", "--steps", "10"], /tensorflow.*install/],
 ];
 

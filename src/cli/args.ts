@@ -23,7 +23,13 @@ import {
 /** What the command line asks for: help, or a run. */
 export type Command =
   | { readonly kind: "help" }
-  | { readonly kind: "train"; readonly config: TrainConfig; readonly out?: string };
+  | {
+    readonly kind: "train";
+    readonly config: TrainConfig;
+    readonly out?: string;
+    /** Several seeds to train in parallel workers (`--seeds`), instead of `config.seed` alone. */
+    readonly seeds?: readonly number[];
+  };
 
 const NUMERIC = [
   "seed",
@@ -48,7 +54,7 @@ const NUMERIC = [
   "evalEpisodes",
 ] as const;
 
-const STRINGS = ["algo", "env", "preset", "backend", "out", "hidden", "lr", "init"] as const;
+const STRINGS = ["algo", "env", "preset", "backend", "out", "hidden", "lr", "init", "seeds"] as const;
 
 /** The usage text printed by `--help`. */
 export const USAGE = `Train TD3, SAC or the lecture's value-network SAC on a continuous-control environment.
@@ -58,6 +64,8 @@ Usage: deno task train [flags]
   --algo NAME               td3 | sac | sac-v (default td3)
   --env ID                  environment: Pendulum-v1 (default Pendulum-v1)
   --seed N                  seed of every random draw (default 0)
+  --seeds A-B | A,B,…       train several seeds in parallel (one worker per core) into OUT/seed-N, plus
+                            an aggregate curve with a 95% band (default OUT: runs/ALGO-ENV-seedsA-B)
   --steps N                 environment steps (default 20000)
   --out DIR                 run folder; must not exist (default runs/ALGO-ENV-seedN, made unique)
   --preset NAME             lecture | tuned (default tuned); the flags below override it
@@ -95,6 +103,27 @@ function parseNumber(flag: string, text: string): E.Either<string, number> {
   return text.trim() !== "" && Number.isFinite(v)
     ? E.right(v)
     : E.left(`--${flag} expects a number, got "${text}"`);
+}
+
+/**
+ * Parse `--seeds`: a range `0-4` or a list `0,3,7` of distinct non-negative integers (at most 64).
+ *
+ * @param text the flag's value
+ * @returns the seeds or a one-line error
+ */
+export function parseSeeds(text: string): E.Either<string, number[]> {
+  const range = /^(\d+)-(\d+)$/.exec(text.trim());
+  const seeds = range
+    ? Array.from(
+      { length: Math.max(0, Number(range[2]) - Number(range[1]) + 1) },
+      (_, i) => Number(range[1]) + i,
+    )
+    : text.split(",").map((p) => (/^\d+$/.test(p.trim()) ? Number(p) : NaN));
+  const ok = seeds.length >= 1 && seeds.length <= 64 && seeds.every(Number.isSafeInteger) &&
+    new Set(seeds).size === seeds.length;
+  return ok ? E.right(seeds) : E.left(
+    `--seeds expects a range such as 0-4 or distinct seeds such as 0,3,7 (at most 64), got "${text}"`,
+  );
 }
 
 function parseHidden(text: string): E.Either<string, number[]> {
@@ -171,9 +200,23 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
   }
   const out = get("out");
   if (out !== undefined && out.trim() === "") return E.left("--out must not be empty");
+  const seedsText = get("seeds");
+  let seeds: number[] | undefined;
+  if (seedsText !== undefined) {
+    if (get("seed") !== undefined) return E.left("--seed and --seeds conflict: give one of them");
+    const parsed = parseSeeds(seedsText);
+    if (E.isLeft(parsed)) return parsed;
+    seeds = parsed.right;
+    overrides.seed = seeds[0];
+  }
   const config = { ...DEFAULTS, ...presetFor(algo, preset), algo, preset, ...overrides } as TrainConfig;
   return pipe(
     validateConfig(config),
-    E.map((c): Command => ({ kind: "train", config: c, ...(out === undefined ? {} : { out }) })),
+    E.map((c): Command => ({
+      kind: "train",
+      config: c,
+      ...(out === undefined ? {} : { out }),
+      ...(seeds === undefined ? {} : { seeds }),
+    })),
   );
 }

@@ -8,6 +8,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { parseTrainArgs, USAGE } from "./args.ts";
 import { gemmProvider, useBackend } from "../runtime/backend.ts";
 import { train } from "../runtime/train.ts";
+import { trainSeeds } from "../runtime/train_seeds.ts";
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -51,6 +52,24 @@ export async function main(args: readonly string[]): Promise<void> {
   const backend = await useBackend(config.backend);
   if (E.isLeft(backend)) fail(backend.left, 2);
 
+  if (command.seeds !== undefined) {
+    const seeds = command.seeds;
+    const spec = seeds.length > 1 && seeds.every((s, i) => s === seeds[0] + i)
+      ? `${seeds[0]}-${seeds.at(-1)}`
+      : seeds.join(",");
+    const out = command.out ?? await freshRunFolder(`runs/${config.algo}-${config.env}-seeds${spec}`);
+    await Deno.mkdir(out, { recursive: true });
+    console.log(
+      `training ${config.algo} on ${config.env} for ${config.steps} steps, seeds ${spec}, in parallel ` +
+        `workers (preset ${config.preset}, backend ${config.backend}) into ${out}`,
+    );
+    const summary = await trainSeeds(config, { seeds, out, log: (line) => console.log(line) });
+    console.log(
+      `done in ${summary.wallSeconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(0)} environment ` +
+        `steps/s over all seeds); per-seed runs and learning_curve_mean.svg in ${out}`,
+    );
+    return;
+  }
   const out = command.out ?? await freshRunFolder(`runs/${config.algo}-${config.env}-seed${config.seed}`);
   await Deno.mkdir(out, { recursive: true });
   await Deno.writeTextFile(`${out}/config.json`, JSON.stringify(config, null, 2) + "\n");

@@ -1,0 +1,112 @@
+/**
+ * Independent seeds in parallel: one Deno module worker per seed (at most one per core at a time), each
+ * with its own tfjs backend, writing `OUT/seed-N/` exactly as a single-seed run would; then an aggregate
+ * learning curve (mean of the evaluation means with a 95% confidence band) and `evals_mean.csv` in `OUT/`.
+ *
+ * @module
+ */
+import type { TrainConfig } from "../config/train_config.ts";
+import { aggregateEvals } from "./aggregate.ts";
+import { writeFileAtomic } from "./checkpoint.ts";
+import { learningCurveSvg } from "./plot.ts";
+import type { EvalRow } from "./run_files.ts";
+import type { SeedJob, SeedMessage } from "./seed_worker.ts";
+
+/** Options of {@link trainSeeds}. */
+export interface TrainSeedsOptions {
+  /** The seeds to train. */
+  readonly seeds: readonly number[];
+  /** The folder for the per-seed runs and the aggregate files; must exist. */
+  readonly out: string;
+  /** Workers at once, default the number of cores. */
+  readonly parallel?: number;
+  /** Receives log lines, prefixed with the seed. */
+  readonly log?: (line: string) => void;
+}
+
+/** What a multi-seed run reports. */
+export interface TrainSeedsSummary {
+  /** Wall-clock seconds for all seeds. */
+  readonly wallSeconds: number;
+  /** Environment steps per second summed over the seeds (total steps / wall time). */
+  readonly stepsPerSecond: number;
+}
+
+function runWorker(job: SeedJob, log: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./seed_worker.ts", import.meta.url).href, { type: "module" });
+    worker.onmessage = (event: MessageEvent<SeedMessage>) => {
+      const m = event.data;
+      if (m.kind === "log") log(m.line);
+      else {
+        worker.terminate();
+        if (m.kind === "done") resolve();
+        else reject(new Error(`seed ${job.config.seed}: ${m.message}`));
+      }
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      worker.terminate();
+      reject(new Error(`seed ${job.config.seed}: ${e.message}`));
+    };
+    worker.postMessage(job);
+  });
+}
+
+async function readEvals(path: string): Promise<EvalRow[]> {
+  const lines = (await Deno.readTextFile(path)).trim().split("\n").slice(1);
+  return lines.map((l) => l.split(",").map(Number)).map(([totalSteps, mean, std]) => ({
+    totalSteps,
+    mean,
+    std,
+  }));
+}
+
+/**
+ * Train `config` once per seed, in parallel workers, and write the aggregate curve.
+ *
+ * @param config the configuration (its `seed` is replaced by each seed)
+ * @param options seeds, output folder, parallelism and logging
+ * @returns wall time and aggregate throughput
+ */
+export async function trainSeeds(
+  config: TrainConfig,
+  options: TrainSeedsOptions,
+): Promise<TrainSeedsSummary> {
+  const { seeds, out } = options;
+  const log = options.log ?? (() => {});
+  const parallel = Math.max(1, Math.min(options.parallel ?? navigator.hardwareConcurrency, seeds.length));
+  const started = performance.now();
+  const queue = [...seeds];
+  await Promise.all(Array.from({ length: parallel }, async () => {
+    for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
+      const dir = `${out}/seed-${seed}`;
+      const seedConfig = { ...config, seed };
+      await Deno.mkdir(dir);
+      await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(seedConfig, null, 2) + "\n");
+      await runWorker({ config: seedConfig, out: dir }, (line) => log(`[seed ${seed}] ${line}`));
+    }
+  }));
+  const wallSeconds = (performance.now() - started) / 1000;
+
+  const runs = await Promise.all(seeds.map((s) => readEvals(`${out}/seed-${s}/evals.csv`)));
+  const points = aggregateEvals(runs);
+  await writeFileAtomic(
+    `${out}/evals_mean.csv`,
+    [
+      "total_steps,mean_return,ci95_low,ci95_high",
+      ...points.map((p) => `${p.totalSteps},${p.mean.toFixed(4)},${p.low.toFixed(4)},${p.high.toFixed(4)}`),
+    ]
+      .join("\n") + "\n",
+  );
+  await writeFileAtomic(
+    `${out}/learning_curve_mean.svg`,
+    learningCurveSvg({
+      title: `${config.algo.toUpperCase()} on ${config.env} (${config.preset}): mean of seeds ${
+        seeds.join(", ")
+      }`,
+      bands: [{ label: `mean of ${seeds.length} seeds ± 95% CI`, points }],
+    }),
+  );
+  return { wallSeconds, stepsPerSecond: (seeds.length * config.steps) / wallSeconds };
+}
