@@ -9,6 +9,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { aggregateEvals, firstReaching } from "../src/runtime/aggregate.ts";
 import { learningCurveSvg } from "../src/runtime/plot.ts";
 
 const { values } = parseArgs({
@@ -92,16 +93,7 @@ for (const s of seeds) {
   );
 }
 
-// Two-sided 95% Student t quantiles for n − 1 degrees of freedom.
-const T975 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262];
-const steps = evals.get(seeds[0])!.map((r) => r.totalSteps);
-const points = steps.map((t, i) => {
-  const ms = seeds.map((s) => evals.get(s)![i].mean);
-  const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
-  const sd = Math.sqrt(ms.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, ms.length - 1));
-  const half = ms.length > 1 ? (T975[ms.length - 1] ?? 1.96) * sd / Math.sqrt(ms.length) : 0;
-  return { totalSteps: t, mean, low: mean - half, high: mean + half };
-});
+const points = aggregateEvals(seeds.map((s) => evals.get(s)!));
 await Deno.writeTextFile(
   `${out}/learning_curve_mean.svg`,
   learningCurveSvg({
@@ -115,13 +107,13 @@ await Deno.writeTextFile(
 
 const rows = seeds.map((s) => {
   const rs = evals.get(s)!;
-  const first = rs.find((r) => r.mean >= threshold);
+  const first = firstReaching(rs, threshold);
   const last = rs.at(-1)!;
-  return `| ${s} | ${first ? first.totalSteps : "not reached"} | ${last.mean.toFixed(1)} ± ${
-    last.std.toFixed(1)
-  } | ${Math.max(...rs.map((r) => r.mean)).toFixed(1)} | ${wall.get(s)!.toFixed(0)} |`;
+  return `| ${s} | ${first ?? "not reached"} | ${last.mean.toFixed(1)} ± ${last.std.toFixed(1)} | ${
+    Math.max(...rs.map((r) => r.mean)).toFixed(1)
+  } | ${wall.get(s)!.toFixed(0)} |`;
 });
-const reached = seeds.filter((s) => evals.get(s)!.some((r) => r.mean >= threshold)).length;
+const reached = seeds.filter((s) => firstReaching(evals.get(s)!, threshold) !== undefined).length;
 const table = [
   `| seed | first step with eval mean ≥ ${threshold} | final eval (${values.steps} steps) | best eval | wall s |`,
   "| ---: | ---: | ---: | ---: | ---: |",
