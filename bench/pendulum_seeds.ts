@@ -1,7 +1,8 @@
 /**
  * Learning results across seeds: runs `deno task train` for several seeds (two at a time, one per core;
  * finished runs of the same configuration already in the output folder are reused),
- * then writes a markdown table (first step with evaluation mean ≥ threshold, final evaluation, wall time)
+ * then writes a markdown table (first step and wall time to an evaluation mean ≥ threshold, final and best
+ * evaluation, wall time and environment steps per second with one update per step)
  * and an aggregate learning curve (mean of the evaluation means with a 95% t-interval across seeds).
  *
  *     deno run -A bench/pendulum_seeds.ts --algo td3 --preset tuned --seeds 0-4 --steps 20000 --eval-every 1000
@@ -65,10 +66,10 @@ async function runSeed(seed: number): Promise<void> {
   if (!(await finished(seed))) throw new Error(`seed ${seed} did not write a complete ${values.algo} run`);
 }
 
-/** Wall-clock seconds of a run, from its timing.csv. */
-async function wallSeconds(seed: number): Promise<number> {
-  const last = (await Deno.readTextFile(`${out}/seed-${seed}/timing.csv`)).trim().split("\n").at(-1)!;
-  return Number(last.split(",")[1]);
+/** Wall-clock seconds of a run at each evaluation step, from its timing.csv. */
+async function wallClock(seed: number): Promise<Map<number, number>> {
+  const rows = (await Deno.readTextFile(`${out}/seed-${seed}/timing.csv`)).trim().split("\n").slice(1);
+  return new Map(rows.map((r) => r.split(",").map(Number)).map(([steps, seconds]) => [steps, seconds]));
 }
 
 const queue = [...seeds];
@@ -80,8 +81,8 @@ await Promise.all(
     }
   }),
 );
-const wall = new Map<number, number>();
-for (const s of seeds) wall.set(s, await wallSeconds(s));
+const clocks = new Map<number, Map<number, number>>();
+for (const s of seeds) clocks.set(s, await wallClock(s));
 
 type Row = { totalSteps: number; mean: number; std: number };
 const evals = new Map<number, Row[]>();
@@ -109,14 +110,20 @@ const rows = seeds.map((s) => {
   const rs = evals.get(s)!;
   const first = firstReaching(rs, threshold);
   const last = rs.at(-1)!;
-  return `| ${s} | ${first ?? "not reached"} | ${last.mean.toFixed(1)} ± ${last.std.toFixed(1)} | ${
-    Math.max(...rs.map((r) => r.mean)).toFixed(1)
-  } | ${wall.get(s)!.toFixed(0)} |`;
+  const clock = clocks.get(s)!;
+  const total = clock.get(last.totalSteps)!;
+  const toFirst = first === undefined ? "–" : clock.get(first)!.toFixed(0);
+  return `| ${s} | ${first ?? "not reached"} | ${toFirst} | ${last.mean.toFixed(1)} ± ${
+    last.std.toFixed(1)
+  } | ${Math.max(...rs.map((r) => r.mean)).toFixed(1)} | ${total.toFixed(0)} | ${
+    (last.totalSteps / total).toFixed(0)
+  } |`;
 });
 const reached = seeds.filter((s) => firstReaching(evals.get(s)!, threshold) !== undefined).length;
 const table = [
-  `| seed | first step with eval mean ≥ ${threshold} | final eval (${values.steps} steps) | best eval | wall s |`,
-  "| ---: | ---: | ---: | ---: | ---: |",
+  `| seed | first step with eval mean ≥ ${threshold} | wall s to it | final eval (${values.steps} steps) | best eval | ` +
+  "wall s | env steps/s |",
+  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ...rows,
   "",
   `${reached} of ${seeds.length} seeds reach an evaluation mean ≥ ${threshold} within ${values.steps} steps.`,
