@@ -41,7 +41,7 @@ export {
 } from "./src/core/rng.ts";
 export type { Batch } from "./src/core/batch.ts";
 export { entries, leaves, type Tree, treeMap, unflatten } from "./src/core/tree.ts";
-export { type Activation, dense, type DenseParams } from "./src/core/nn/dense.ts";
+export { type Activation, dense, type DenseParams, TRANSPOSE_FREE_FLAG } from "./src/core/nn/dense.ts";
 export {
   initMlp,
   type InitScheme,
@@ -67,7 +67,7 @@ export {
   type ScaleByAdamState,
 } from "./src/core/optim/adam.ts";
 export { gradientStep, type GradientStepResult, valueAndGrad } from "./src/core/grad.ts";
-export type { Agent, Metrics } from "./src/core/agents/agent.ts";
+export type { Agent, AgentSizes, Metrics } from "./src/core/agents/agent.ts";
 export {
   makeTd3,
   policy,
@@ -141,7 +141,16 @@ export {
   type TrainConfig,
   validateConfig,
 } from "./src/config/train_config.ts";
-export { type BackendName, BACKENDS, useBackend } from "./src/runtime/backend.ts";
+export {
+  type BackendName,
+  BACKENDS,
+  type GemmProvider,
+  gemmProvider,
+  useBackend,
+} from "./src/runtime/backend.ts";
+export { installGemm, uninstallGemm } from "./src/runtime/gemm.ts";
+export { aggregateEvals, type AggregatePoint, firstReaching } from "./src/runtime/aggregate.ts";
+export { trainSeeds, type TrainSeedsOptions, type TrainSeedsSummary } from "./src/runtime/train_seeds.ts";
 export { disposeReplaced, readTensor, step, tensorsIn } from "./src/runtime/memory.ts";
 export { type EvalResult, evaluate, type EvaluateOptions } from "./src/runtime/evaluate.ts";
 export { decodeCheckpoint, type DecodedCheckpoint, encodeCheckpoint } from "./src/runtime/checkpoint.ts";

@@ -24,9 +24,9 @@ export interface GaussianPolicyParams {
 }
 
 /** Bounds of the clamped log standard deviation. */
-export const LOG_STD_MIN = -20;
+export const LOG_STD_MIN: number = -20;
 /** Upper bound of the clamped log standard deviation. */
-export const LOG_STD_MAX = 2;
+export const LOG_STD_MAX: number = 2;
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
