@@ -12,6 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Agent, AgentSizes } from "./agent.ts";
+import { softPolicyLoss } from "./_soft_policy_loss.ts";
 import type { Batch } from "../batch.ts";
 import { gradientStep } from "../grad.ts";
 import type { InitScheme } from "../nn/mlp.ts";
@@ -164,10 +165,8 @@ export function makeSac(config: SacConfig): SacAgent {
     );
 
     const eps = tf.tensor2d(normal(piKey, n * act), [n, act]);
-    const actorLoss = (actor: GaussianPolicyParams): tf.Scalar => {
-      const pi = samplePolicy(actor, s, { bounds, noise: eps });
-      return tf.mean(tf.sub(tf.mul(alpha, pi.logProb), minQ(criticStep.params, stateAction(s, pi.action))));
-    };
+    const actorLoss = (actor: GaussianPolicyParams): tf.Scalar =>
+      softPolicyLoss(actor, { critics: criticStep.params, observations: s, noise: eps, alpha, bounds });
     const actorStep = gradientStep(actorOptimizer, actorLoss)(state.actor, state.actorOpt);
     // log π(ã|s) of the same sample under the policy the actor step started from, as a constant.
     const logProb = samplePolicy(state.actor, s, { bounds, noise: eps }).logProb;

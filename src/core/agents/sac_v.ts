@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Agent, AgentSizes } from "./agent.ts";
+import { softPolicyLoss } from "./_soft_policy_loss.ts";
 import type { Batch } from "../batch.ts";
 import { gradientStep } from "../grad.ts";
 import { initMlp, type InitScheme, mlp, type MlpParams } from "../nn/mlp.ts";
@@ -155,8 +156,7 @@ export function makeSacV(config: SacVConfig): SacVAgent {
 
     const eps = tf.tensor2d(normal(piKey, n * act), [n, act]);
     const actorLoss = (actor: GaussianPolicyParams): tf.Scalar => {
-      const pi = samplePolicy(actor, s, { bounds, noise: eps });
-      const loss = tf.mean(tf.sub(tf.mul(alpha, pi.logProb), minQ(critics, stateAction(s, pi.action))));
+      const loss = softPolicyLoss(actor, { critics, observations: s, noise: eps, alpha, bounds });
       if (config.policyReg === 0) return loss as tf.Scalar;
       const { mean, logStd } = gaussianHeads(actor, s);
       return tf.add(
