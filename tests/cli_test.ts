@@ -2,23 +2,7 @@ import assert from "node:assert/strict";
 import * as E from "fp-ts/lib/Either.js";
 import { parseTrainArgs } from "../src/cli/args.ts";
 import { TD3_PRESETS } from "../src/config/train_config.ts";
-
-const root = new URL("..", import.meta.url).pathname;
-
-async function runTrain(
-  args: string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--config", `${root}deno.json`, "-A", `${root}src/cli/train.ts`, ...args],
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { runTrain } from "./_train_cli.ts";
 
 async function listing(dir: string): Promise<string[]> {
   const names: string[] = [];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import { runTrain } from "./_train_cli.ts";
 
-const root = new URL("..", import.meta.url).pathname;
 const BYTE_STABLE = [
   "episodes.csv",
   "evals.csv",
@@ -13,12 +13,6 @@ const RUN_FILES = [...BYTE_STABLE, "timing.csv"].sort();
 /** A short but complete training run through the real command line. */
 async function trainCli(cwd: string, out: string, seed: number, algo = "td3"): Promise<void> {
   const args = [
-    "run",
-    "--quiet",
-    "--config",
-    `${root}deno.json`,
-    "-A",
-    `${root}src/cli/train.ts`,
     "--algo",
     algo,
     "--seed",
@@ -40,8 +34,8 @@ async function trainCli(cwd: string, out: string, seed: number, algo = "td3"): P
     "--out",
     out,
   ];
-  const r = await new Deno.Command(Deno.execPath(), { args, cwd, stdout: "null", stderr: "piped" }).output();
-  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+  const r = await runTrain(args, cwd);
+  assert.equal(r.code, 0, r.stderr);
 }
 
 async function files(dir: string): Promise<string[]> {

@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
+import { runTrain } from "./_train_cli.ts";
 
-const root = new URL("..", import.meta.url).pathname;
 const TINY = ["--steps", "600", "--random-steps", "200", "--learning-starts", "200", "--hidden", "32,32"];
 TINY.push("--batch-size", "32", "--eval-every", "300", "--eval-episodes", "2");
 
 async function trainCli(cwd: string, args: string[]): Promise<void> {
-  const cmd = [
-    "run",
-    "--quiet",
-    "--config",
-    `${root}deno.json`,
-    "-A",
-    `${root}src/cli/train.ts`,
-    ...TINY,
-    ...args,
-  ];
-  const r = await new Deno.Command(Deno.execPath(), { args: cmd, cwd, stdout: "null", stderr: "piped" })
-    .output();
-  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+  const r = await runTrain([...TINY, ...args], cwd);
+  assert.equal(r.code, 0, r.stderr);
 }
 
 Deno.test("--seeds trains each seed in a worker exactly as a single-seed run, plus the aggregate curve", async () => {
