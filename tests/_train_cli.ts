@@ -34,3 +34,58 @@ export async function runTrain(args: readonly string[], cwd: string): Promise<Cl
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+/** A train command running in the background, for signal tests. */
+export interface RunningTrain {
+  /** The child process. */
+  readonly process: Deno.ChildProcess;
+  /** Resolves once a line of standard output matches. */
+  waitFor(pattern: RegExp): Promise<void>;
+  /** Exit code and all output, once it exits. */
+  readonly done: Promise<CliResult>;
+}
+
+/**
+ * Start the train command with `args` in `cwd` without waiting for it.
+ *
+ * @param args command-line flags
+ * @param cwd working directory
+ * @returns the running command
+ */
+export function startTrain(args: readonly string[], cwd: string): RunningTrain {
+  const process = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--config", `${root}deno.json`, "-A", `${root}src/cli/train.ts`, ...args],
+    cwd,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let stdout = "";
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of process.stdout) {
+      stdout += decoder.decode(chunk, { stream: true });
+      for (const w of waiters.filter((w) => w.pattern.test(stdout))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  })();
+  const stderr = new Response(process.stderr).text();
+  const done = (async () => {
+    const status = await process.status;
+    await reading;
+    return { code: status.code, stdout, stderr: await stderr };
+  })();
+  return {
+    process,
+    waitFor: (pattern) =>
+      new Promise<void>((resolve, reject) => {
+        if (pattern.test(stdout)) return resolve();
+        waiters.push({ pattern, resolve });
+        done.then(() => reject(new Error(`exited before printing ${pattern}: ${stdout}`)));
+      }),
+    done,
+  };
+}

@@ -5,6 +5,7 @@ const BYTE_STABLE = [
   "episodes.csv",
   "evals.csv",
   "checkpoint.safetensors",
+  "policy.safetensors",
   "config.json",
   "learning_curve.svg",
 ];

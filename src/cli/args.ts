@@ -20,7 +20,7 @@ import {
   validateConfig,
 } from "../config/train_config.ts";
 
-/** What the command line asks for: help, or a run. */
+/** What the command line asks for: help, a new run, or more steps of an existing one. */
 export type Command =
   | { readonly kind: "help" }
   | {
@@ -29,6 +29,15 @@ export type Command =
     readonly out?: string;
     /** Several seeds to train in parallel workers (`--seeds`), instead of `config.seed` alone. */
     readonly seeds?: readonly number[];
+    /** Replace an existing run folder at `out` (`--force`). */
+    readonly force: boolean;
+  }
+  | {
+    readonly kind: "resume";
+    /** The run folder to continue. */
+    readonly dir: string;
+    /** Total environment steps to reach, if given. */
+    readonly steps?: number;
   };
 
 const NUMERIC = [
@@ -52,9 +61,23 @@ const NUMERIC = [
   "learningStarts",
   "evalEvery",
   "evalEpisodes",
+  "checkpointEvery",
 ] as const;
 
-const STRINGS = ["algo", "env", "preset", "backend", "out", "hidden", "lr", "init", "seeds"] as const;
+const STRINGS = [
+  "algo",
+  "env",
+  "preset",
+  "backend",
+  "out",
+  "hidden",
+  "lr",
+  "init",
+  "seeds",
+  "resume",
+] as const;
+
+const BOOLEANS = ["saveBuffer", "force"] as const;
 
 /** The usage text printed by `--help`. */
 export const USAGE = `Train TD3, SAC or the lecture's value-network SAC on a continuous-control environment.
@@ -68,10 +91,15 @@ Usage: deno task train [flags]
                             an aggregate curve with a 95% band (default OUT: runs/ALGO-ENV-seedsA-B)
   --steps N                 environment steps (default 20000)
   --out DIR                 run folder; must not exist (default runs/ALGO-ENV-seedN, made unique)
+  --force                   replace the run folder at --out (only a folder holding nothing but run files)
+  --resume DIR              continue the run in DIR from its checkpoint (only --steps may be given too)
   --preset NAME             lecture | tuned (default tuned); the flags below override it
   --backend NAME            wasm | cpu | tensorflow (default wasm)
   --eval-every N            evaluate every N steps (default 5000)
   --eval-episodes N         episodes per evaluation (default 10)
+  --checkpoint-every N      write checkpoint.safetensors every N steps, replacing the previous one
+                            (default 5000; 0: only at the end and when interrupted)
+  --save-buffer             store the replay buffer in the checkpoint, so that --resume continues exactly
 
  every algorithm:
   --hidden W1,W2            hidden layer widths
@@ -145,6 +173,7 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
     help: { type: "boolean", short: "h" },
   };
   for (const name of [...NUMERIC, ...STRINGS]) options[kebab(name)] = { type: "string" };
+  for (const name of BOOLEANS) options[kebab(name)] = { type: "boolean" };
   // `--steps -3` would read as two flags; join a negative number to its flag so range checks report it.
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -162,6 +191,24 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
   }
   if (values.help === true) return E.right({ kind: "help" });
   const get = (name: string) => values[kebab(name)] as string | undefined;
+
+  const resume = get("resume");
+  if (resume !== undefined) {
+    if (resume.trim() === "") return E.left("--resume expects a run folder");
+    const other = Object.keys(values).find((k) => k !== "resume" && k !== "steps" && values[k] !== undefined);
+    if (other !== undefined) {
+      return E.left(
+        `--${other} cannot be combined with --resume: the run's checkpoint holds its configuration ` +
+          `(only --steps, the new total, can be given)`,
+      );
+    }
+    const stepsText = get("steps");
+    if (stepsText === undefined) return E.right({ kind: "resume", dir: resume });
+    const steps = Number(stepsText);
+    return /^\d+$/.test(stepsText.trim()) && Number.isSafeInteger(steps) && steps >= 1 && steps <= 1e9
+      ? E.right({ kind: "resume", dir: resume, steps })
+      : E.left(`--steps must be an integer in [1, 1000000000], got ${stepsText}`);
+  }
 
   const algo = (get("algo") ?? DEFAULTS.algo) as Algo;
   if (!(ALGOS as readonly string[]).includes(algo)) {
@@ -198,8 +245,12 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
     const text = get(name);
     if (text !== undefined) overrides[name] = text;
   }
+  if (values["save-buffer"] === true) overrides.saveBuffer = true;
   const out = get("out");
   if (out !== undefined && out.trim() === "") return E.left("--out must not be empty");
+  if (values.force === true && out === undefined) {
+    return E.left("--force needs --out (the folder to replace)");
+  }
   const seedsText = get("seeds");
   let seeds: number[] | undefined;
   if (seedsText !== undefined) {
@@ -217,6 +268,7 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
       config: c,
       ...(out === undefined ? {} : { out }),
       ...(seeds === undefined ? {} : { seeds }),
+      force: values.force === true,
     })),
   );
 }

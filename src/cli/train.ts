@@ -1,24 +1,19 @@
 /**
- * `deno task train`: parse flags, pick the backend, make the run folder, train, and report errors as one
- * line with a non-zero exit code (2 for bad input). Never overwrites an existing run folder.
+ * `deno task train`: parse flags, pick the backend, make (or resume) the run folder, train, and report
+ * errors as one line with a non-zero exit code (2 for bad input, 1 when training fails). Never overwrites
+ * a run folder unless `--force` says so, and then only one holding nothing but run files. SIGINT/SIGTERM
+ * finish the current step, write the checkpoint and logs, and exit 130/143 saying how to resume.
  *
  * @module
  */
 import * as E from "fp-ts/lib/Either.js";
-import { parseTrainArgs, USAGE } from "./args.ts";
+import type { TrainConfig } from "../config/train_config.ts";
+import { type Command, parseTrainArgs, USAGE } from "./args.ts";
 import { gemmProvider, useBackend } from "../runtime/backend.ts";
-import { train } from "../runtime/train.ts";
+import { loadRun } from "../runtime/resume.ts";
+import { type ResumePoint, train } from "../runtime/train.ts";
 import { trainSeeds } from "../runtime/train_seeds.ts";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
+import { exists, removeRunFolder } from "./run_folder.ts";
 
 async function freshRunFolder(base: string): Promise<string> {
   for (let i = 1;; i++) {
@@ -30,6 +25,120 @@ async function freshRunFolder(base: string): Promise<string> {
 function fail(message: string, code: number): never {
   console.error(`error: ${message}`);
   Deno.exit(code);
+}
+
+/** Listens for SIGINT and SIGTERM while training; remembers the first one. */
+function stopSignals(): { readonly signal: () => Deno.Signal | undefined; readonly remove: () => void } {
+  let received: Deno.Signal | undefined;
+  const listeners: [Deno.Signal, () => void][] = [];
+  for (const name of ["SIGINT", "SIGTERM"] as const) {
+    const listener = () => {
+      received ??= name;
+    };
+    try {
+      Deno.addSignalListener(name, listener);
+      listeners.push([name, listener]);
+    } catch {
+      // SIGTERM cannot be listened to on Windows; Ctrl-C still is.
+    }
+  }
+  return {
+    signal: () => received,
+    remove: () => listeners.forEach(([name, l]) => Deno.removeSignalListener(name, l)),
+  };
+}
+
+/** Exit after an interruption: one line on standard error, no `error:` prefix (nothing went wrong). */
+function stop(message: string, code: number): never {
+  console.error(message);
+  Deno.exit(code);
+}
+
+const EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+async function trainOne(config: TrainConfig, out: string, resume?: ResumePoint): Promise<void> {
+  const tty = Deno.stdout.isTerminal();
+  const encoder = new TextEncoder();
+  let lastDraw = 0;
+  const from = resume === undefined ? "" : ` from step ${resume.loop.step}`;
+  console.log(
+    `training ${config.algo} on ${config.env} for ${config.steps} steps${from} (seed ${config.seed}, ` +
+      `preset ${config.preset}, backend ${config.backend}` +
+      (config.backend === "wasm" ? `, matrix products by ${gemmProvider()}` : "") + `) into ${out}`,
+  );
+  if (resume !== undefined && resume.replay === undefined) {
+    console.log(
+      "the checkpoint has no replay buffer (train with --save-buffer for exact resumes): " +
+        `updates wait until ${Math.max(config.learningStarts, config.batchSize)} fresh transitions are in`,
+    );
+  }
+  const signals = stopSignals();
+  const clearLine = () => tty && Deno.stdout.writeSync(encoder.encode("\r\x1b[K"));
+  let summary;
+  try {
+    summary = await train(config, {
+      out,
+      resume,
+      shouldStop: () => signals.signal() !== undefined,
+      log: (line) => {
+        clearLine();
+        console.log(line);
+      },
+      progress: (p) => {
+        const now = performance.now();
+        if (!tty || (now - lastDraw < 200 && p.totalSteps !== p.steps)) return;
+        lastDraw = now;
+        const last = p.lastReturn === undefined ? "–" : p.lastReturn.toFixed(1);
+        Deno.stdout.writeSync(
+          encoder.encode(
+            `\r\x1b[Kstep ${p.totalSteps}/${p.steps} | last return ${last} | ${
+              p.stepsPerSecond.toFixed(0)
+            } steps/s`,
+          ),
+        );
+      },
+    });
+  } catch (e) {
+    clearLine();
+    fail(`${e instanceof Error ? e.message.split("\n")[0] : e} (run folder ${out})`, 1);
+  } finally {
+    signals.remove();
+  }
+  clearLine();
+  const signal = signals.signal();
+  if (summary.interrupted && signal !== undefined) {
+    stop(
+      `interrupted by ${signal} at step ${summary.steps} of ${config.steps}; checkpoint and logs written; ` +
+        `continue with: deno task train --resume ${out}`,
+      EXIT_CODES[signal],
+    );
+  }
+  const last = summary.evals.at(-1);
+  console.log(
+    `done in ${summary.wallSeconds.toFixed(1)} s: final eval ${last?.mean.toFixed(1)} ± ${
+      last?.std.toFixed(1)
+    }; files in ${out}`,
+  );
+}
+
+async function resumeRun(command: Extract<Command, { kind: "resume" }>): Promise<void> {
+  const loaded = await loadRun(command.dir, (config) => useBackend(config.backend));
+  if (E.isLeft(loaded)) fail(loaded.left, 2);
+  const { resume } = loaded.right;
+  const done = resume.loop.step;
+  const steps = command.steps ?? loaded.right.config.steps;
+  if (steps < done) {
+    fail(`--steps ${steps} is fewer than the ${done} steps ${command.dir} has already trained`, 2);
+  }
+  if (steps === done) {
+    console.log(
+      `${command.dir} has trained ${done} of ${steps} steps; nothing to do (--steps N trains on to N)`,
+    );
+    return;
+  }
+  const config = { ...loaded.right.config, steps };
+  await Deno.writeTextFile(`${command.dir}/config.json`, JSON.stringify(config, null, 2) + "\n");
+  await trainOne(config, command.dir, resume);
 }
 
 /**
@@ -45,9 +154,14 @@ export async function main(args: readonly string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  if (command.kind === "resume") return await resumeRun(command);
   const { config } = command;
   if (command.out !== undefined && await exists(command.out)) {
-    fail(`--out ${command.out} already exists; choose a new folder (nothing was written)`, 2);
+    if (!command.force) {
+      fail(`--out ${command.out} already exists; choose a new folder, or --resume or --force it`, 2);
+    }
+    const removed = await removeRunFolder(command.out);
+    if (E.isLeft(removed)) fail(removed.left, 2);
   }
   const backend = await useBackend(config.backend);
   if (E.isLeft(backend)) fail(backend.left, 2);
@@ -63,7 +177,26 @@ export async function main(args: readonly string[]): Promise<void> {
       `training ${config.algo} on ${config.env} for ${config.steps} steps, seeds ${spec}, in parallel ` +
         `workers (preset ${config.preset}, backend ${config.backend}) into ${out}`,
     );
-    const summary = await trainSeeds(config, { seeds, out, log: (line) => console.log(line) });
+    const signals = stopSignals();
+    let summary;
+    try {
+      summary = await trainSeeds(config, {
+        seeds,
+        out,
+        log: (line) => console.log(line),
+        shouldStop: () => signals.signal() !== undefined,
+      });
+    } finally {
+      signals.remove();
+    }
+    const signal = signals.signal();
+    if (summary.interrupted && signal !== undefined) {
+      stop(
+        `interrupted by ${signal}; each seed wrote its checkpoint and logs; continue a seed with: ` +
+          `deno task train --resume ${out}/seed-N`,
+        EXIT_CODES[signal],
+      );
+    }
     console.log(
       `done in ${summary.wallSeconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(0)} environment ` +
         `steps/s over all seeds); per-seed runs and learning_curve_mean.svg in ${out}`,
@@ -73,42 +206,7 @@ export async function main(args: readonly string[]): Promise<void> {
   const out = command.out ?? await freshRunFolder(`runs/${config.algo}-${config.env}-seed${config.seed}`);
   await Deno.mkdir(out, { recursive: true });
   await Deno.writeTextFile(`${out}/config.json`, JSON.stringify(config, null, 2) + "\n");
-  const tty = Deno.stdout.isTerminal();
-  const encoder = new TextEncoder();
-  let lastDraw = 0;
-  console.log(
-    `training ${config.algo} on ${config.env} for ${config.steps} steps (seed ${config.seed}, ` +
-      `preset ${config.preset}, backend ${config.backend}` +
-      (config.backend === "wasm" ? `, matrix products by ${gemmProvider()}` : "") + `) into ${out}`,
-  );
-  const summary = await train(config, {
-    out,
-    log: (line) => {
-      if (tty) Deno.stdout.writeSync(encoder.encode("\r\x1b[K"));
-      console.log(line);
-    },
-    progress: (p) => {
-      const now = performance.now();
-      if (!tty || (now - lastDraw < 200 && p.totalSteps !== p.steps)) return;
-      lastDraw = now;
-      const last = p.lastReturn === undefined ? "–" : p.lastReturn.toFixed(1);
-      Deno.stdout.writeSync(
-        encoder.encode(
-          `\r\x1b[Kstep ${p.totalSteps}/${p.steps} | last return ${last} | ${
-            p.stepsPerSecond.toFixed(0)
-          } steps/s`,
-        ),
-      );
-    },
-  });
-  if (tty) Deno.stdout.writeSync(encoder.encode("\r\x1b[K"));
-  const last = summary.evals.at(-1);
-  console.log(
-    `done in ${summary.wallSeconds.toFixed(1)} s: final eval ${last?.mean.toFixed(1)} ± ${
-      last?.std.toFixed(1)
-    }; ` +
-      `files in ${out}`,
-  );
+  await trainOne(config, out);
 }
 
 if (import.meta.main) {

@@ -93,6 +93,10 @@ export interface RunSettings {
   readonly evalEvery: number;
   /** Episodes per evaluation. */
   readonly evalEpisodes: number;
+  /** Write the checkpoint every this many environment steps (0: only at the end or when interrupted). */
+  readonly checkpointEvery: number;
+  /** Store the replay buffer in the checkpoint, so that a resumed run continues exactly. */
+  readonly saveBuffer: boolean;
 }
 
 /** A complete, validated training configuration, tagged by algorithm. */
@@ -217,6 +221,8 @@ export const DEFAULTS = {
   backend: "wasm",
   evalEvery: 5000,
   evalEpisodes: 10,
+  checkpointEvery: 5000,
+  saveBuffer: false,
 } as const;
 
 /**
@@ -286,6 +292,9 @@ const FIELD_CHECKS: Readonly<Record<string, Check>> = {
   learningStarts: int("learningStarts", 0),
   evalEvery: int("evalEvery", 1),
   evalEpisodes: int("evalEpisodes", 1, 10_000),
+  checkpointEvery: int("checkpointEvery", 0),
+  saveBuffer: (c) =>
+    typeof c.saveBuffer === "boolean" ? undefined : `saveBuffer must be true or false, got ${c.saveBuffer}`,
 };
 
 /**

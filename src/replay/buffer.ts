@@ -1,6 +1,7 @@
 /**
- * A replay buffer: a preallocated ring of float32 arrays (capacity up to millions of transitions) with
- * uniform sampling driven by an RNG key. It stores `terminated`, never `truncated`: a transition cut by the
+ * A replay buffer: a ring of float32 arrays (capacity up to millions of transitions; storage grows by
+ * doubling as transitions arrive, so a short run does not pay for a large capacity) with uniform sampling
+ * driven by an RNG key. It stores `terminated`, never `truncated`: a transition cut by the
  * time limit still bootstraps from its next state.
  *
  * This is runtime-side mutable storage; sampling is a pure function of the contents and the key.
@@ -34,15 +35,39 @@ export interface Transition {
   readonly terminated: boolean;
 }
 
+/**
+ * The contents of a {@link ReplayBuffer}, row for row as stored (the ring's physical order), for
+ * checkpoints: `size` rows of each array, and the row the next transition goes to.
+ */
+export interface ReplaySnapshot {
+  /** Transitions stored. */
+  readonly size: number;
+  /** Row of the next write (equals `size` until the ring is full). */
+  readonly head: number;
+  /** `[size, obs]` row-major. */
+  readonly observations: Float32Array;
+  /** `[size, act]` row-major. */
+  readonly actions: Float32Array;
+  /** `[size]`. */
+  readonly rewards: Float32Array;
+  /** `[size, obs]` row-major. */
+  readonly nextObservations: Float32Array;
+  /** `[size]`, 1 where the next state is terminal. */
+  readonly terminated: Float32Array;
+}
+
+const INITIAL_ROWS = 4096;
+
 /** A fixed-capacity ring buffer of transitions. */
 export class ReplayBuffer {
   /** Sizes given at construction. */
   readonly options: ReplayBufferOptions;
-  readonly #obs: Float32Array;
-  readonly #act: Float32Array;
-  readonly #rew: Float32Array;
-  readonly #next: Float32Array;
-  readonly #term: Float32Array;
+  #obs: Float32Array;
+  #act: Float32Array;
+  #rew: Float32Array;
+  #next: Float32Array;
+  #term: Float32Array;
+  #rows: number;
   #size = 0;
   #head = 0;
 
@@ -59,11 +84,90 @@ export class ReplayBuffer {
       }
     }
     this.options = options;
-    this.#obs = new Float32Array(capacity * o);
-    this.#act = new Float32Array(capacity * a);
-    this.#rew = new Float32Array(capacity);
-    this.#next = new Float32Array(capacity * o);
-    this.#term = new Float32Array(capacity);
+    this.#rows = Math.min(capacity, INITIAL_ROWS);
+    this.#obs = new Float32Array(this.#rows * o);
+    this.#act = new Float32Array(this.#rows * a);
+    this.#rew = new Float32Array(this.#rows);
+    this.#next = new Float32Array(this.#rows * o);
+    this.#term = new Float32Array(this.#rows);
+  }
+
+  /**
+   * A buffer holding exactly the transitions of a snapshot, in the same rows.
+   *
+   * @param options capacity and sizes (the capacity may differ from the snapshot's buffer, but must hold it)
+   * @param snapshot what {@link ReplayBuffer.snapshot} returned
+   * @returns the restored buffer
+   */
+  static restore(options: ReplayBufferOptions, snapshot: ReplaySnapshot): ReplayBuffer {
+    const { capacity, observationSize: o, actionSize: a } = options;
+    const { size, head } = snapshot;
+    const lengths: [Float32Array, number][] = [
+      [snapshot.observations, size * o],
+      [snapshot.actions, size * a],
+      [snapshot.rewards, size],
+      [snapshot.nextObservations, size * o],
+      [snapshot.terminated, size],
+    ];
+    // Until the ring is full the next write goes right after the last row; once full, anywhere in it.
+    const headOk = size < capacity ? head === size : Number.isSafeInteger(head) && head >= 0 && head < size;
+    if (
+      !Number.isSafeInteger(size) || size < 0 || size > capacity || !headOk ||
+      lengths.some(([x, n]) => x.length !== n)
+    ) {
+      throw new RangeError(
+        `replay snapshot (size ${size}, head ${head}) does not fit a buffer of capacity ${capacity}` +
+          ` with observation size ${o} and action size ${a}`,
+      );
+    }
+    const buffer = new ReplayBuffer(options);
+    buffer.#grow(size);
+    buffer.#obs.set(snapshot.observations);
+    buffer.#act.set(snapshot.actions);
+    buffer.#rew.set(snapshot.rewards);
+    buffer.#next.set(snapshot.nextObservations);
+    buffer.#term.set(snapshot.terminated);
+    buffer.#size = size;
+    buffer.#head = head % capacity;
+    return buffer;
+  }
+
+  /**
+   * Copies of the stored transitions, for checkpoints.
+   *
+   * @returns the snapshot
+   */
+  snapshot(): ReplaySnapshot {
+    const { observationSize: o, actionSize: a } = this.options;
+    const n = this.#size;
+    return {
+      size: n,
+      head: this.#head,
+      observations: this.#obs.slice(0, n * o),
+      actions: this.#act.slice(0, n * a),
+      rewards: this.#rew.slice(0, n),
+      nextObservations: this.#next.slice(0, n * o),
+      terminated: this.#term.slice(0, n),
+    };
+  }
+
+  /** Make room for at least `rows` rows (never more than the capacity), keeping what is stored. */
+  #grow(rows: number): void {
+    if (rows <= this.#rows) return;
+    const { capacity, observationSize: o, actionSize: a } = this.options;
+    let next = this.#rows;
+    while (next < rows) next = Math.min(capacity, next * 2);
+    const bigger = (old: Float32Array, width: number) => {
+      const x = new Float32Array(next * width);
+      x.set(old);
+      return x;
+    };
+    this.#obs = bigger(this.#obs, o);
+    this.#act = bigger(this.#act, a);
+    this.#rew = bigger(this.#rew, 1);
+    this.#next = bigger(this.#next, o);
+    this.#term = bigger(this.#term, 1);
+    this.#rows = next;
   }
 
   /** Number of transitions stored. */
@@ -82,6 +186,7 @@ export class ReplayBuffer {
       throw new RangeError("replay buffer: transition sizes do not match the buffer");
     }
     const i = this.#head;
+    this.#grow(i + 1);
     this.#obs.set(t.observation, i * o);
     this.#act.set(t.action, i * a);
     this.#rew[i] = t.reward;

@@ -58,3 +58,48 @@ Deno.test("bad sizes and empty sampling are rejected", () => {
   assert.throws(() => buffer.sample(keyFromSeed(0), 1), /empty/);
   assert.throws(() => buffer.add({ ...transition(0), action: [1, 2] }), /sizes/);
 });
+
+Deno.test("storage grows past its first allocation and keeps every transition", () => {
+  const buffer = new ReplayBuffer({ capacity: 10_000, observationSize: 2, actionSize: 1 });
+  for (let i = 0; i < 9000; i++) buffer.add(transition(i));
+  assert.equal(buffer.size, 9000);
+  const snap = buffer.snapshot();
+  assert.equal(snap.rewards.length, 9000);
+  assert.deepEqual([...snap.rewards.subarray(0, 3)], [0, 10, 20]);
+  assert.equal(snap.rewards[8999], 89990);
+  assert.deepEqual([...snap.observations.subarray(2 * 8999)], [8999, 8999.5]);
+});
+
+Deno.test("snapshot and restore give a buffer that samples and overwrites exactly like the original", () => {
+  const options = { capacity: 5, observationSize: 2, actionSize: 1 };
+  const original = new ReplayBuffer(options);
+  for (let i = 0; i < 7; i++) original.add(transition(i, i % 3 === 0)); // wrapped: head at row 2
+  const copy = ReplayBuffer.restore(options, original.snapshot());
+  assert.deepEqual(copy.snapshot(), original.snapshot());
+  const key = keyFromSeed(3);
+  assert.deepEqual(copy.sample(key, 64), original.sample(key, 64));
+  original.add(transition(7));
+  copy.add(transition(7));
+  assert.deepEqual(copy.snapshot(), original.snapshot());
+  // A partly filled buffer restores into a larger capacity and keeps growing from there.
+  const partial = new ReplayBuffer({ ...options, capacity: 4 });
+  for (let i = 0; i < 3; i++) partial.add(transition(i));
+  const larger = ReplayBuffer.restore({ ...options, capacity: 8 }, partial.snapshot());
+  larger.add(transition(3));
+  assert.equal(larger.size, 4);
+  assert.equal(larger.snapshot().rewards[3], 30);
+});
+
+Deno.test("a snapshot that does not fit the buffer is refused with one line", () => {
+  const options = { capacity: 5, observationSize: 2, actionSize: 1 };
+  const buffer = new ReplayBuffer(options);
+  for (let i = 0; i < 7; i++) buffer.add(transition(i));
+  const snap = buffer.snapshot();
+  assert.throws(() => ReplayBuffer.restore({ ...options, capacity: 4 }, snap), /does not fit/);
+  assert.throws(() => ReplayBuffer.restore({ ...options, observationSize: 3 }, snap), /does not fit/);
+  assert.throws(
+    () => ReplayBuffer.restore(options, { ...snap, rewards: snap.rewards.slice(1) }),
+    /does not fit/,
+  );
+  assert.throws(() => ReplayBuffer.restore(options, { ...snap, size: 4, head: 1 }), /does not fit/);
+});

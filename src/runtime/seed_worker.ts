@@ -10,7 +10,7 @@ import type { TrainConfig } from "../config/train_config.ts";
 import { useBackend } from "./backend.ts";
 import { train } from "./train.ts";
 
-/** What the worker is asked to do. */
+/** What the worker is asked to train. */
 export interface SeedJob {
   /** The run configuration, seed included. */
   readonly config: TrainConfig;
@@ -18,13 +18,22 @@ export interface SeedJob {
   readonly out: string;
 }
 
+/** What the worker is told: train a seed, or stop early (write the checkpoint and report). */
+export type SeedRequest = ({ readonly kind: "train" } & SeedJob) | { readonly kind: "stop" };
+
 /** What the worker reports. */
 export type SeedMessage =
   | { readonly kind: "log"; readonly line: string }
-  | { readonly kind: "done"; readonly wallSeconds: number }
+  | { readonly kind: "done"; readonly wallSeconds: number; readonly interrupted: boolean }
   | { readonly kind: "error"; readonly message: string };
 
-self.onmessage = async (event: MessageEvent<SeedJob>) => {
+let stopRequested = false;
+
+self.onmessage = async (event: MessageEvent<SeedRequest>) => {
+  if (event.data.kind === "stop") {
+    stopRequested = true;
+    return;
+  }
   const { config, out } = event.data;
   const post = (m: SeedMessage) => self.postMessage(m);
   const backend = await useBackend(config.backend);
@@ -33,8 +42,12 @@ self.onmessage = async (event: MessageEvent<SeedJob>) => {
     return;
   }
   try {
-    const summary = await train(config, { out, log: (line) => post({ kind: "log", line }) });
-    post({ kind: "done", wallSeconds: summary.wallSeconds });
+    const summary = await train(config, {
+      out,
+      log: (line) => post({ kind: "log", line }),
+      shouldStop: () => stopRequested,
+    });
+    post({ kind: "done", wallSeconds: summary.wallSeconds, interrupted: summary.interrupted });
   } catch (e) {
     post({ kind: "error", message: (e instanceof Error ? e.message : String(e)).split("\n")[0] });
   }

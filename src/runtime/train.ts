@@ -7,19 +7,28 @@
  * environment step, split into action noise, replay sample and episode reset) and `eval` (one fixed key
  * per evaluation episode, reused at every evaluation so that evaluations are comparable).
  *
+ * Everything the loop carries from one step to the next is a {@link LoopState}; a checkpoint stores it
+ * with the agent state (and, with `saveBuffer`, the replay buffer), so a resumed run continues exactly
+ * where the checkpoint was written.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Agent, Metrics } from "../core/agents/agent.ts";
-import { makeSac } from "../core/agents/sac.ts";
-import { makeSacV } from "../core/agents/sac_v.ts";
-import { makeTd3 } from "../core/agents/td3.ts";
+import type { Metrics } from "../core/agents/agent.ts";
 import { type Key, keyFromSeed, split, uniform } from "../core/rng.ts";
 import type { TrainConfig } from "../config/train_config.ts";
 import type { Env } from "../envs/env.ts";
 import { makeEnv } from "../envs/registry.ts";
-import { ReplayBuffer } from "../replay/buffer.ts";
-import { CHECKPOINT_FILE, encodeCheckpoint, writeFileAtomic } from "./checkpoint.ts";
+import { ReplayBuffer, type ReplaySnapshot } from "../replay/buffer.ts";
+import { agentFor } from "./agent_for.ts";
+import {
+  CHECKPOINT_FILE,
+  encodeCheckpoint,
+  firstNonFinite,
+  POLICY_FILE,
+  writeFileAtomic,
+} from "./checkpoint.ts";
+import { encodePolicy } from "./policy.ts";
 import { evaluate } from "./evaluate.ts";
 import { readTensor, step, tensorsIn } from "./memory.ts";
 import { learningCurveSvg } from "./plot.ts";
@@ -40,8 +49,45 @@ export interface Progress {
   readonly steps: number;
   /** Return of the last finished episode, if any. */
   readonly lastReturn?: number;
-  /** Environment steps per second so far. */
+  /** Environment steps per second so far (in this process). */
   readonly stepsPerSecond: number;
+}
+
+/**
+ * Where a training run stands after `step` environment steps: everything the loop needs besides the
+ * agent state and the replay buffer. Plain JSON data; stored in every checkpoint.
+ */
+export interface LoopState {
+  /** Environment steps done. */
+  readonly step: number;
+  /** Key of the loop stream for the next step. */
+  readonly key: Key;
+  /** State of the environment's current episode. */
+  readonly envState: unknown;
+  /** Its observation. */
+  readonly observation: readonly number[];
+  /** Return of the current episode so far. */
+  readonly episodeReturn: number;
+  /** Steps of the current episode so far. */
+  readonly episodeLength: number;
+  /** Updates happen at steps after this one (`learningStarts`, later after a resume without buffer). */
+  readonly updatesFrom: number;
+  /** Every finished training episode. */
+  readonly episodes: readonly EpisodeRow[];
+  /** Every evaluation on the `evalEvery` grid (the extra one at the end of a run is not carried on). */
+  readonly evals: readonly EvalRow[];
+}
+
+/** A run to continue: the agent state (tensors now owned by {@link train}), the loop and the buffer. */
+export interface ResumePoint {
+  /** The agent state from the checkpoint. */
+  readonly state: unknown;
+  /** Where the loop stood. */
+  readonly loop: LoopState;
+  /** The replay buffer, when the checkpoint has it; without it, updates wait for fresh transitions. */
+  readonly replay?: ReplaySnapshot;
+  /** Timing rows written before (wall-clock only, for `timing.csv`). */
+  readonly timing?: readonly TimingRow[];
 }
 
 /** Callbacks and output location of {@link train}. */
@@ -52,16 +98,52 @@ export interface TrainOptions {
   readonly log?: (line: string) => void;
   /** Receives progress after every step. */
   readonly progress?: (p: Progress) => void;
+  /** Continue from here instead of starting fresh. */
+  readonly resume?: ResumePoint;
+  /** The environment to train on, instead of `makeEnv(config.env)` (e.g. one of your own). */
+  readonly env?: Env<unknown>;
+  /**
+   * Asked between environment steps (the loop yields to the event loop every ~50 ms so that signal
+   * handlers and worker messages can run); when it returns true, the run writes its checkpoint and logs
+   * and returns with `interrupted` set.
+   */
+  readonly shouldStop?: () => boolean;
 }
 
-/** What a finished run reports. */
+/** What a finished or interrupted run reports. */
 export interface TrainSummary {
   /** Every training episode. */
   readonly episodes: readonly EpisodeRow[];
-  /** Every evaluation. */
+  /** Every evaluation written to `evals.csv`. */
   readonly evals: readonly EvalRow[];
-  /** Wall-clock seconds. */
+  /** Wall-clock seconds of this call. */
   readonly wallSeconds: number;
+  /** Environment steps done when it returned. */
+  readonly steps: number;
+  /** Whether {@link TrainOptions.shouldStop} ended it early. */
+  readonly interrupted: boolean;
+}
+
+/** A NaN or infinity in a loss, parameter, action, observation or reward: training cannot go on. */
+export class NonFiniteError extends Error {
+  /**
+   * @param quantity what was not finite, e.g. `critic loss`
+   * @param step the environment step
+   * @param lastCheckpoint the step of the last checkpoint written (kept as it was), if any
+   */
+  constructor(
+    readonly quantity: string,
+    readonly step: number,
+    readonly lastCheckpoint: number | undefined,
+  ) {
+    super(
+      `non-finite ${quantity} at step ${step}; training stopped, ` +
+        (lastCheckpoint === undefined
+          ? "no checkpoint had been written"
+          : `the last good checkpoint (step ${lastCheckpoint}) is kept`),
+    );
+    this.name = "NonFiniteError";
+  }
 }
 
 /** Display names of the algorithms. */
@@ -82,59 +164,10 @@ function randomAction(key: Key, env: Env<unknown>): Float32Array {
   return u.map((x, i) => env.actionLow[i] + x * (env.actionHigh[i] - env.actionLow[i]));
 }
 
-/**
- * The agent a training configuration asks for, sized for an environment.
- *
- * @param config the run configuration
- * @param env the environment
- * @returns the agent
- */
-export function agentFor(config: TrainConfig, env: Env<unknown>): Agent<unknown> {
-  const sizes = {
-    observationSize: env.observationSize,
-    actionSize: env.actionSize,
-    bounds: { low: env.actionLow, high: env.actionHigh },
-  };
-  const common = {
-    ...sizes,
-    hidden: config.hidden,
-    actorLr: config.actorLr,
-    criticLr: config.criticLr,
-    gamma: config.gamma,
-    tau: config.tau,
-  };
-  switch (config.algo) {
-    case "td3":
-      return makeTd3({
-        ...common,
-        policyNoise: config.policyNoise,
-        noiseClip: config.noiseClip,
-        policyDelay: config.policyDelay,
-        explorationNoise: config.explorationNoise,
-      }) as Agent<unknown>;
-    case "sac":
-      return makeSac({
-        ...common,
-        init: config.init,
-        alpha: config.alpha,
-        alphaLr: config.alphaLr,
-        targetEntropy: -env.actionSize,
-      }) as Agent<unknown>;
-    case "sac-v":
-      return makeSacV({
-        ...common,
-        init: config.init,
-        alpha: config.alpha,
-        valueLr: config.valueLr,
-        policyReg: config.policyReg,
-      }) as Agent<unknown>;
-  }
-}
-
 /** One log field per metric: `critic loss 0.123 | alpha 0.51`. */
-function formatMetrics(metrics: Metrics): string {
+function formatMetrics(metrics: Readonly<Record<string, number>>): string {
   return Object.entries(metrics)
-    .map(([name, t]) => ` | ${kebabWords(name)} ${t.dataSync()[0].toPrecision(4)}`)
+    .map(([name, v]) => ` | ${kebabWords(name)} ${v.toPrecision(4)}`)
     .join("");
 }
 
@@ -143,121 +176,239 @@ function kebabWords(name: string): string {
 }
 
 /**
- * Train an agent as configured and write the run folder: `config.json`, `episodes.csv`, `evals.csv`,
- * `timing.csv`, `learning_curve.svg` and the final `checkpoint.safetensors`.
+ * The keys of a run's evaluation episodes: the third stream of the seed's root key, split per episode.
+ * `deno task eval` uses the same keys, so it reproduces a run's own evaluations.
+ *
+ * @param seed the run's seed
+ * @param episodes how many episodes
+ * @returns one reset key per episode
+ */
+export function evaluationKeys(seed: number, episodes: number): Key[] {
+  return split(split(keyFromSeed(seed), 3)[2], episodes);
+}
+
+/** The loop state before the first step of a fresh run. */
+function freshLoop(config: TrainConfig, env: Env<unknown>, loopKey: Key): LoopState {
+  const [key, firstReset] = split(loopKey);
+  const { state, observation } = env.reset(firstReset);
+  return {
+    step: 0,
+    key,
+    envState: state,
+    observation: [...observation],
+    episodeReturn: 0,
+    episodeLength: 0,
+    updatesFrom: config.learningStarts,
+    episodes: [],
+    evals: [],
+  };
+}
+
+const finite = (xs: ArrayLike<number>) => Array.prototype.every.call(xs, Number.isFinite);
+
+/**
+ * Train an agent as configured and write the run folder: `config.json` is the caller's; this writes
+ * `episodes.csv`, `evals.csv`, `timing.csv`, `learning_curve.svg`, and `checkpoint.safetensors` with
+ * `policy.safetensors` every `checkpointEvery` steps, at the end, and when stopped.
  *
  * @param config a validated configuration
- * @param options output folder and callbacks
+ * @param options output folder, callbacks, and where to resume from
  * @returns the episodes and evaluations
+ * @throws NonFiniteError when a loss, parameter, action, observation or reward stops being finite
  */
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
-  const env = makeEnv(config.env) as Env<unknown>;
+  const env = options.env ?? makeEnv(config.env) as Env<unknown>;
   const agent = agentFor(config, env);
-  const [initKey, loopKey0, evalKey] = split(keyFromSeed(config.seed), 3);
-  const evalKeys = split(evalKey, config.evalEpisodes);
-  const buffer = new ReplayBuffer({
-    capacity: Math.min(config.bufferSize, config.steps),
+  const [initKey, loopKey0] = split(keyFromSeed(config.seed), 3);
+  const evalKeys = evaluationKeys(config.seed, config.evalEpisodes);
+  const bufferOptions = {
+    capacity: config.bufferSize,
     observationSize: env.observationSize,
     actionSize: env.actionSize,
-  });
+  };
+  const resume = options.resume;
+  const buffer = resume?.replay === undefined
+    ? new ReplayBuffer(bufferOptions)
+    : ReplayBuffer.restore(bufferOptions, resume.replay);
   const path = (name: string) => `${options.out}/${name}`;
   const log = options.log ?? (() => {});
   const title = `${ALGO_NAMES[config.algo]} on ${config.env} (${config.preset}, seed ${config.seed})`;
 
-  let state: unknown = tf.tidy(() => agent.init(initKey) as unknown as tf.TensorContainer);
-  let metrics: Metrics | undefined;
-  const episodes: EpisodeRow[] = [];
-  const evals: EvalRow[] = [];
-  const timing: TimingRow[] = [];
+  let state: unknown = resume?.state ??
+    tf.tidy(() => agent.init(initKey) as unknown as tf.TensorContainer);
+  let loop: LoopState = resume?.loop ?? freshLoop(config, env, loopKey0);
+  if (resume !== undefined && resume.replay === undefined) {
+    // Without the old transitions, collect `learningStarts` fresh ones (at least a batch) before updating.
+    const wait = Math.max(config.learningStarts, config.batchSize);
+    loop = { ...loop, updatesFrom: Math.max(loop.updatesFrom, loop.step + wait) };
+  }
+  const episodes = [...loop.episodes];
+  const evals = [...loop.evals];
+  const timing = [...(resume?.timing ?? [])];
+  const wallBefore = timing.at(-1)?.wallSeconds ?? 0;
+  let { key: loopKey, envState, episodeReturn, episodeLength } = loop;
+  let observation: Float32Array = Float32Array.from(loop.observation);
+  let lastMetrics: Record<string, number> = {};
+  let lastCheckpoint: number | undefined = resume === undefined ? undefined : loop.step;
   const started = performance.now();
-  let lastTiming = { t: started, steps: 0 };
+  let lastTiming = { t: started, steps: loop.step };
+  let lastYield = started;
 
-  const [loopKey1, firstReset] = split(loopKey0);
-  let loopKey = loopKey1;
-  let { state: envState, observation } = env.reset(firstReset);
-  let episodeReturn = 0;
-  let episodeLength = 0;
-
-  const writeFiles = async () => {
+  const loopAt = (t: number): LoopState => ({
+    step: t,
+    key: loopKey,
+    envState,
+    observation: [...observation],
+    episodeReturn,
+    episodeLength,
+    updatesFrom: loop.updatesFrom,
+    episodes,
+    evals,
+  });
+  const writeLogs = async (finalEval?: EvalRow) => {
+    const shown = finalEval === undefined ? evals : [...evals, finalEval];
     await writeFileAtomic(path("episodes.csv"), episodesCsv(episodes));
-    await writeFileAtomic(path("evals.csv"), evalsCsv(evals));
+    await writeFileAtomic(path("evals.csv"), evalsCsv(shown));
     await writeFileAtomic(path("timing.csv"), timingCsv(timing));
     await writeFileAtomic(
       path("learning_curve.svg"),
       learningCurveSvg({
         title,
         episodes: episodes.map((e) => ({ totalSteps: e.totalSteps, ret: e.ret })),
-        evals,
+        evals: shown,
         reference: REFERENCE[config.env],
       }),
     );
   };
-
-  for (let t = 1; t <= config.steps; t++) {
-    const [nextLoop, stepKey] = split(loopKey);
-    loopKey = nextLoop;
-    const [actKey, sampleKey, resetKey] = split(stepKey, 3);
-
-    const action = t <= config.randomSteps
-      ? randomAction(actKey, env)
-      : readTensor(() => agent.explore(state, tf.tensor2d(observation, [1, env.observationSize]), actKey));
-    const result = env.step(envState, action);
-    buffer.add({
-      observation,
-      action,
-      reward: result.reward,
-      nextObservation: result.observation,
-      terminated: result.terminated,
-    });
-    episodeReturn += result.reward;
-    episodeLength += 1;
-    if (result.terminated || result.truncated) {
-      episodes.push({
-        episode: episodes.length + 1,
-        totalSteps: t,
-        ret: episodeReturn,
-        length: episodeLength,
-      });
-      const losses = metrics === undefined ? "" : formatMetrics(metrics);
-      log(`episode ${episodes.length} | step ${t} | return ${episodeReturn.toFixed(1)}${losses}`);
-      ({ state: envState, observation } = env.reset(resetKey));
-      episodeReturn = 0;
-      episodeLength = 0;
-    } else {
-      envState = result.state;
-      observation = result.observation;
-    }
-
-    if (t > config.learningStarts && buffer.size >= config.batchSize) {
-      const previousMetrics = metrics;
-      [state, metrics] = step(agent.update, state, buffer.sample(sampleKey, config.batchSize));
-      if (previousMetrics !== undefined) tensorsIn(previousMetrics).forEach((x) => x.dispose());
-    }
-
-    if (t % config.evalEvery === 0 || t === config.steps) {
-      const result = evaluate((o) => agent.act(state, o), { env, keys: evalKeys });
-      evals.push({ totalSteps: t, mean: result.mean, std: result.std });
-      const now = performance.now();
-      timing.push({
-        totalSteps: t,
-        wallSeconds: (now - started) / 1000,
-        stepsPerSecond: ((t - lastTiming.steps) * 1000) / (now - lastTiming.t),
-      });
-      lastTiming = { t: now, steps: t };
-      log(`eval at step ${t}: mean return ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)}`);
-      await writeFiles();
-    }
-    options.progress?.({
+  const fail = async (quantity: string, t: number): Promise<never> => {
+    await writeLogs();
+    throw new NonFiniteError(quantity, t, lastCheckpoint);
+  };
+  const writeCheckpoint = async (t: number) => {
+    const bad = firstNonFinite(state);
+    if (bad !== undefined) await fail(`parameter ${bad}`, t);
+    const extras = {
+      loop: loopAt(t),
+      ...(config.saveBuffer
+        ? {
+          replay: {
+            snapshot: buffer.snapshot(),
+            observationSize: env.observationSize,
+            actionSize: env.actionSize,
+          },
+        }
+        : {}),
+    };
+    const actor = (state as { actor: unknown }).actor;
+    await writeFileAtomic(path(POLICY_FILE), encodePolicy(actor, config));
+    await writeFileAtomic(path(CHECKPOINT_FILE), encodeCheckpoint(state, config, extras));
+    lastCheckpoint = t;
+  };
+  const evaluateNow = (t: number): EvalRow => {
+    const result = evaluate((o) => agent.act(state, o), { env, keys: evalKeys });
+    const now = performance.now();
+    timing.push({
       totalSteps: t,
-      steps: config.steps,
-      lastReturn: episodes.at(-1)?.ret,
-      stepsPerSecond: (t * 1000) / (performance.now() - started),
+      wallSeconds: wallBefore + (now - started) / 1000,
+      stepsPerSecond: ((t - lastTiming.steps) * 1000) / (now - lastTiming.t),
     });
-  }
+    lastTiming = { t: now, steps: t };
+    log(`eval at step ${t}: mean return ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)}`);
+    return { totalSteps: t, mean: result.mean, std: result.std };
+  };
 
-  await writeFileAtomic(path(CHECKPOINT_FILE), encodeCheckpoint(state, config));
-  await writeFiles();
-  if (metrics !== undefined) tensorsIn(metrics).forEach((x) => x.dispose());
-  tensorsIn(state).forEach((x) => x.dispose());
-  return { episodes, evals, wallSeconds: (performance.now() - started) / 1000 };
+  let t = loop.step;
+  let interrupted = false;
+  try {
+    while (t < config.steps) {
+      t += 1;
+      const [nextLoop, stepKey] = split(loopKey);
+      loopKey = nextLoop;
+      const [actKey, sampleKey, resetKey] = split(stepKey, 3);
+
+      const action = t <= config.randomSteps
+        ? randomAction(actKey, env)
+        : readTensor(() => agent.explore(state, tf.tensor2d(observation, [1, env.observationSize]), actKey));
+      if (!finite(action)) await fail("action", t);
+      const result = env.step(envState, action);
+      if (!finite(result.observation)) await fail("observation", t);
+      if (!Number.isFinite(result.reward)) await fail("reward", t);
+      buffer.add({
+        observation,
+        action,
+        reward: result.reward,
+        nextObservation: result.observation,
+        terminated: result.terminated,
+      });
+      episodeReturn += result.reward;
+      episodeLength += 1;
+      if (result.terminated || result.truncated) {
+        episodes.push({
+          episode: episodes.length + 1,
+          totalSteps: t,
+          ret: episodeReturn,
+          length: episodeLength,
+        });
+        log(
+          `episode ${episodes.length} | step ${t} | return ${episodeReturn.toFixed(1)}${
+            formatMetrics(lastMetrics)
+          }`,
+        );
+        ({ state: envState, observation } = env.reset(resetKey));
+        episodeReturn = 0;
+        episodeLength = 0;
+      } else {
+        envState = result.state;
+        observation = result.observation;
+      }
+
+      if (t > loop.updatesFrom && buffer.size >= config.batchSize) {
+        let metrics: Metrics;
+        [state, metrics] = step(agent.update, state, buffer.sample(sampleKey, config.batchSize));
+        const values: Record<string, number> = {};
+        for (const [name, scalar] of Object.entries(metrics)) values[name] = scalar.dataSync()[0];
+        tensorsIn(metrics).forEach((x) => x.dispose());
+        const bad = Object.entries(values).find(([, v]) => !Number.isFinite(v));
+        if (bad !== undefined) await fail(kebabWords(bad[0]), t);
+        lastMetrics = values;
+      }
+
+      const onGrid = t % config.evalEvery === 0;
+      if (onGrid) evals.push(evaluateNow(t));
+      if (t === config.steps) {
+        const finalEval = onGrid ? undefined : evaluateNow(t);
+        await writeCheckpoint(t);
+        await writeLogs(finalEval);
+        if (finalEval !== undefined) evals.push(finalEval);
+      } else if (config.checkpointEvery > 0 && t % config.checkpointEvery === 0) {
+        await writeCheckpoint(t);
+        await writeLogs();
+      } else if (onGrid) {
+        await writeLogs();
+      }
+      options.progress?.({
+        totalSteps: t,
+        steps: config.steps,
+        lastReturn: episodes.at(-1)?.ret,
+        stepsPerSecond: ((t - loop.step) * 1000) / (performance.now() - started),
+      });
+
+      if (options.shouldStop !== undefined) {
+        const now = performance.now();
+        if (now - lastYield > 50) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastYield = performance.now();
+        }
+        if (options.shouldStop() && t < config.steps) {
+          if (lastCheckpoint !== t) await writeCheckpoint(t);
+          await writeLogs();
+          interrupted = true;
+          break;
+        }
+      }
+    }
+  } finally {
+    tensorsIn(state).forEach((x) => x.dispose());
+  }
+  return { episodes, evals, wallSeconds: (performance.now() - started) / 1000, steps: t, interrupted };
 }

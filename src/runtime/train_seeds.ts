@@ -22,6 +22,8 @@ export interface TrainSeedsOptions {
   readonly parallel?: number;
   /** Receives log lines, prefixed with the seed. */
   readonly log?: (line: string) => void;
+  /** Asked now and then; when true, every running seed writes its checkpoint and stops, and no new one starts. */
+  readonly shouldStop?: () => boolean;
 }
 
 /** What a multi-seed run reports. */
@@ -30,26 +32,43 @@ export interface TrainSeedsSummary {
   readonly wallSeconds: number;
   /** Environment steps per second summed over the seeds (total steps / wall time). */
   readonly stepsPerSecond: number;
+  /** Whether `shouldStop` ended the runs early (no aggregate is written then). */
+  readonly interrupted: boolean;
 }
 
-function runWorker(job: SeedJob, log: (line: string) => void): Promise<void> {
+/** Train one seed in a worker; resolves with whether it was stopped early. */
+function runWorker(
+  job: SeedJob,
+  log: (line: string) => void,
+  shouldStop: () => boolean,
+): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./seed_worker.ts", import.meta.url).href, { type: "module" });
+    const poll = setInterval(() => {
+      if (shouldStop()) {
+        worker.postMessage({ kind: "stop" });
+        clearInterval(poll);
+      }
+    }, 50);
+    const finish = () => {
+      clearInterval(poll);
+      worker.terminate();
+    };
     worker.onmessage = (event: MessageEvent<SeedMessage>) => {
       const m = event.data;
       if (m.kind === "log") log(m.line);
       else {
-        worker.terminate();
-        if (m.kind === "done") resolve();
+        finish();
+        if (m.kind === "done") resolve(m.interrupted);
         else reject(new Error(`seed ${job.config.seed}: ${m.message}`));
       }
     };
     worker.onerror = (e) => {
       e.preventDefault();
-      worker.terminate();
+      finish();
       reject(new Error(`seed ${job.config.seed}: ${e.message}`));
     };
-    worker.postMessage(job);
+    worker.postMessage({ kind: "train", ...job });
   });
 }
 
@@ -76,18 +95,28 @@ export async function trainSeeds(
   const { seeds, out } = options;
   const log = options.log ?? (() => {});
   const parallel = Math.max(1, Math.min(options.parallel ?? navigator.hardwareConcurrency, seeds.length));
+  const shouldStop = options.shouldStop ?? (() => false);
   const started = performance.now();
   const queue = [...seeds];
+  let interrupted = false;
   await Promise.all(Array.from({ length: parallel }, async () => {
-    for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
+    for (let seed = queue.shift(); seed !== undefined && !shouldStop(); seed = queue.shift()) {
       const dir = `${out}/seed-${seed}`;
       const seedConfig = { ...config, seed };
       await Deno.mkdir(dir);
       await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(seedConfig, null, 2) + "\n");
-      await runWorker({ config: seedConfig, out: dir }, (line) => log(`[seed ${seed}] ${line}`));
+      const stopped = await runWorker(
+        { config: seedConfig, out: dir },
+        (line) => log(`[seed ${seed}] ${line}`),
+        shouldStop,
+      );
+      interrupted ||= stopped;
     }
   }));
   const wallSeconds = (performance.now() - started) / 1000;
+  if (interrupted || queue.length > 0) {
+    return { wallSeconds, stepsPerSecond: 0, interrupted: true };
+  }
 
   const runs = await Promise.all(seeds.map((s) => readEvals(`${out}/seed-${s}/evals.csv`)));
   const points = aggregateEvals(runs);
@@ -108,5 +137,5 @@ export async function trainSeeds(
       bands: [{ label: `mean of ${seeds.length} seeds ± 95% CI`, points }],
     }),
   );
-  return { wallSeconds, stepsPerSecond: (seeds.length * config.steps) / wallSeconds };
+  return { wallSeconds, stepsPerSecond: (seeds.length * config.steps) / wallSeconds, interrupted: false };
 }

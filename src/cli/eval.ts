@@ -1,0 +1,114 @@
+/**
+ * `deno task eval RUN`: load a run's policy, print the mean ± std return of the deterministic policy over
+ * evaluation episodes (by default the very episodes the run's own evaluations used), and optionally write
+ * an animation of the first episode. Bad input is one line and exit code 2; nothing is overwritten.
+ *
+ * @module
+ */
+import * as E from "fp-ts/lib/Either.js";
+import { type TrainConfig, validateConfig } from "../config/train_config.ts";
+import { makeEnv } from "../envs/registry.ts";
+import { useBackend } from "../runtime/backend.ts";
+import { POLICY_FILE, POLICY_FORMAT, writeFileAtomic } from "../runtime/checkpoint.ts";
+import { evaluate } from "../runtime/evaluate.ts";
+import { decodePolicy } from "../runtime/policy.ts";
+import { renderEpisode, rollout } from "../runtime/render.ts";
+import { decodeSafetensors } from "../runtime/safetensors.ts";
+import { evaluationKeys } from "../runtime/train.ts";
+import { EVAL_USAGE, parseEvalArgs } from "./eval_args.ts";
+import { exists } from "./run_folder.ts";
+import * as tf from "@tensorflow/tfjs";
+
+function fail(message: string, code: number): never {
+  console.error(`error: ${message}`);
+  Deno.exit(code);
+}
+
+async function readPolicyBytes(run: string): Promise<{ path: string; bytes: Uint8Array }> {
+  let path = run;
+  try {
+    if ((await Deno.stat(run)).isDirectory) path = `${run}/${POLICY_FILE}`;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) fail(`no run folder or policy file at ${run}`, 2);
+    throw e;
+  }
+  try {
+    return { path, bytes: await Deno.readFile(path) };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      fail(`${run} has no ${POLICY_FILE} (has it trained to a checkpoint?)`, 2);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Run the eval command.
+ *
+ * @param args command-line arguments
+ */
+export async function main(args: readonly string[]): Promise<void> {
+  const parsed = parseEvalArgs(args);
+  if (E.isLeft(parsed)) fail(`${parsed.left} (see --help)`, 2);
+  const command = parsed.right;
+  if (command.kind === "help") {
+    console.log(EVAL_USAGE);
+    return;
+  }
+  if (command.render !== undefined && await exists(command.render)) {
+    fail(`--render ${command.render} already exists; choose a new file name (nothing was written)`, 2);
+  }
+  const { path, bytes } = await readPolicyBytes(command.run);
+  // The backend comes first (from the file's configuration), then the tensors.
+  let config: TrainConfig;
+  try {
+    const { metadata } = decodeSafetensors(bytes);
+    if (metadata.format !== POLICY_FORMAT) throw new Error(`not a ${POLICY_FORMAT} file`);
+    const valid = validateConfig(JSON.parse(metadata.config));
+    if (E.isLeft(valid)) throw new Error(`invalid configuration: ${valid.left}`);
+    config = valid.right;
+  } catch (e) {
+    fail(`${path} is not a valid policy file: ${e instanceof Error ? e.message : e}`, 2);
+  }
+  const backend = await useBackend(command.backend ?? config.backend);
+  if (E.isLeft(backend)) fail(backend.left, 2);
+  const decoded = decodePolicy(bytes);
+  if (E.isLeft(decoded)) fail(`${path}: ${decoded.left}`, 2);
+  const policy = decoded.right;
+
+  const env = makeEnv(config.env);
+  const seed = command.seed ?? config.seed;
+  const keys = evaluationKeys(seed, command.episodes);
+  const result = evaluate(
+    (o) => tf.tensor2d(policy.actBatch(o.dataSync()), [o.shape[0], policy.actionSize]),
+    {
+      env,
+      keys,
+    },
+  );
+  console.log(
+    `mean return ${result.mean.toFixed(2)} ± ${result.std.toFixed(2)} over ${command.episodes} episodes ` +
+      `(deterministic policy of ${config.algo} on ${config.env}, seed ${seed}, ${path})`,
+  );
+  if (command.render !== undefined) {
+    const episode = rollout(env as never, (o) => policy.act(o), keys[0]);
+    const total = episode.rewards.reduce((x, y) => x + y, 0);
+    const svg = renderEpisode(
+      config.env,
+      episode,
+      `${config.algo.toUpperCase()} on ${config.env}, seed ${seed}: return ${total.toFixed(1)}`,
+    );
+    if (E.isLeft(svg)) fail(svg.left, 2);
+    await writeFileAtomic(command.render, svg.right);
+    console.log(`animation of the first episode (return ${total.toFixed(1)}) written to ${command.render}`);
+  }
+  policy.dispose();
+}
+
+if (import.meta.main) {
+  try {
+    await main(Deno.args);
+  } catch (e) {
+    fail(e instanceof Error ? e.message.split("\n")[0] : String(e), 1);
+  }
+}

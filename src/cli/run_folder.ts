@@ -1,0 +1,69 @@
+/**
+ * Run folders on disk, for the CLI: whether a path exists, and `--force`'s careful removal, which deletes a
+ * folder only when everything in it is a file a run writes (so a mistyped `--out` cannot lose user data).
+ *
+ * @module
+ */
+import * as E from "fp-ts/lib/Either.js";
+
+/** Files a run (single seed, or the top of a `--seeds` run) writes. */
+export const RUN_FILES: readonly string[] = [
+  "config.json",
+  "episodes.csv",
+  "evals.csv",
+  "timing.csv",
+  "learning_curve.svg",
+  "checkpoint.safetensors",
+  "policy.safetensors",
+  "evals_mean.csv",
+  "learning_curve_mean.svg",
+];
+
+/**
+ * Whether anything (file, folder, link) is at a path.
+ *
+ * @param path the path
+ * @returns true when it exists
+ */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** The first entry under `dir` that a run does not write, as a path, if any. */
+async function foreignEntry(dir: string, depth: number): Promise<string | undefined> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    const runFile = RUN_FILES.some((f) => entry.name === f || entry.name === `${f}.tmp`);
+    if (entry.isFile && runFile) continue;
+    if (entry.isDirectory && depth === 0 && /^seed-\d+$/.test(entry.name)) {
+      const inner = await foreignEntry(path, depth + 1);
+      if (inner !== undefined) return inner;
+      continue;
+    }
+    return path;
+  }
+  return undefined;
+}
+
+/**
+ * Remove a run folder for `--force`, refusing (and removing nothing) when it holds anything else.
+ *
+ * @param dir the folder
+ * @returns nothing, or a one-line reason for refusing
+ */
+export async function removeRunFolder(dir: string): Promise<E.Either<string, void>> {
+  const info = await Deno.lstat(dir);
+  if (!info.isDirectory) return E.left(`--force replaces run folders only, and ${dir} is not a folder`);
+  const foreign = await foreignEntry(dir, 0);
+  if (foreign !== undefined) {
+    return E.left(`--force refuses: ${foreign} is not a file a run writes, so ${dir} was left untouched`);
+  }
+  await Deno.remove(dir, { recursive: true });
+  return E.right(undefined);
+}

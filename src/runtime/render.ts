@@ -1,0 +1,85 @@
+/**
+ * Rendering one episode of a policy as an animation that opens in a browser, per environment (animated
+ * SVG; Pendulum-v1 for now). The episode is the deterministic policy from a reset key, as in evaluation.
+ *
+ * @module
+ */
+import * as E from "fp-ts/lib/Either.js";
+import type { Key } from "../core/rng.ts";
+import type { Env } from "../envs/env.ts";
+import type { PendulumState } from "../envs/pendulum.ts";
+import { type PendulumFrame, pendulumSvg } from "./render_pendulum.ts";
+
+/** One episode as the renderer sees it: the states visited, and each step's action and reward. */
+export interface Rollout<S> {
+  /** `length + 1` states, the reset state first. */
+  readonly states: readonly S[];
+  /** The action of each step. */
+  readonly actions: readonly Float32Array[];
+  /** The reward of each step. */
+  readonly rewards: readonly number[];
+}
+
+/**
+ * Run one episode of `act` from the reset key.
+ *
+ * @param env the environment
+ * @param act deterministic policy on one observation
+ * @param key the reset key
+ * @returns the states, actions and rewards
+ */
+export function rollout<S>(
+  env: Env<S>,
+  act: (observation: Float32Array) => Float32Array,
+  key: Key,
+): Rollout<S> {
+  let { state, observation } = env.reset(key);
+  const states = [state];
+  const actions: Float32Array[] = [];
+  const rewards: number[] = [];
+  for (;;) {
+    const action = act(observation);
+    const r = env.step(state, action);
+    actions.push(action);
+    rewards.push(r.reward);
+    states.push(r.state);
+    if (r.terminated || r.truncated) break;
+    state = r.state;
+    observation = r.observation;
+  }
+  return { states, actions, rewards };
+}
+
+type Renderer = (episode: Rollout<unknown>, title: string) => string;
+
+const RENDERERS: Readonly<Record<string, Renderer>> = {
+  "Pendulum-v1": (episode, title) => {
+    const states = episode.states as readonly PendulumState[];
+    const frames: PendulumFrame[] = states.map((s, i) => ({
+      theta: s.theta,
+      // Pendulum-v1 clips the torque to ±2 before applying it; show what was applied.
+      torque: i === 0 ? 0 : Math.max(-2, Math.min(2, episode.actions[i - 1][0])),
+      reward: i === 0 ? 0 : episode.rewards[i - 1],
+    }));
+    return pendulumSvg(frames, { title, dt: 0.05, maxTorque: 2 });
+  },
+};
+
+/**
+ * Animate an episode of an environment.
+ *
+ * @param envId the environment's id
+ * @param episode the episode
+ * @param title the caption
+ * @returns the SVG text, or a one-line error when the environment has no renderer
+ */
+export function renderEpisode(
+  envId: string,
+  episode: Rollout<unknown>,
+  title: string,
+): E.Either<string, string> {
+  const renderer = RENDERERS[envId];
+  return renderer === undefined
+    ? E.left(`no renderer for ${envId} (renderers: ${Object.keys(RENDERERS).join(", ")})`)
+    : E.right(renderer(episode, title));
+}

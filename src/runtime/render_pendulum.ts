@@ -1,0 +1,302 @@
+/**
+ * A pendulum episode as a self-contained, looping SVG animation, drawn the way Gymnasium's `Pendulum-v1`
+ * renders a frame: a red rod with a bob swinging about a pivot, θ = 0 upright and positive θ
+ * counter-clockwise, with the applied torque shown as a circular arrow about the pivot (Gymnasium's arrow)
+ * and as a bar from −maxTorque to +maxTorque. Under the pendulum, each frame shows its step number, step
+ * reward and the return so far.
+ *
+ * The animation is declarative SMIL (no scripts, no external fonts or images), so it plays in Chromium,
+ * Firefox and Safari when the file is opened directly. Every animation is `calcMode="discrete"` with one
+ * key time per frame, so each frame is held for exactly `dt` seconds and the loop lasts `frames.length · dt`.
+ * The non-animated attributes describe frame 0, so renderers without SMIL (librsvg, Inkscape, most image
+ * previews) show the initial state. The function is pure and byte-deterministic.
+ *
+ * @module
+ */
+
+/** One frame of an episode. */
+export interface PendulumFrame {
+  /** Pole angle in radians; 0 is upright, positive is counter-clockwise. Need not be wrapped. */
+  readonly theta: number;
+  /** Torque of the step that led to this frame (0 for the initial state); clipped to ±maxTorque when drawn. */
+  readonly torque: number;
+  /** Reward of the step that led to this frame (0 for the initial state). */
+  readonly reward: number;
+}
+
+/** Drawing options of {@link pendulumSvg}. */
+export interface PendulumSvgOptions {
+  /** Title shown above the pendulum; none by default. */
+  readonly title?: string;
+  /** Seconds each frame is shown, at least 0.001; default 0.05, the time step of Gymnasium's `Pendulum-v1`. */
+  readonly dt?: number;
+  /** Torque drawn as a full arrow and a full bar; default 2, the action bound of `Pendulum-v1`. */
+  readonly maxTorque?: number;
+}
+
+const WIDTH = 400;
+const CENTER_X = 200;
+/** Rod length in pixels; the bob is centred on the rod's tip. */
+const ROD = 110;
+const BOB = 14;
+/** Radius of the torque arrow around the pivot, and its largest sweep (at |torque| = maxTorque). */
+const ARC_RADIUS = 40;
+const ARC_MAX_DEG = 270;
+const BAR_HALF = 100;
+const ROD_COLOR = "#cc4d4d"; // Gymnasium's (204, 77, 77)
+const TORQUE_COLOR = "#1f77b4";
+const INK = "#262626";
+const MINUS = "\u2212";
+/** Rough advance width of a bold sans-serif glyph, as a fraction of the font size. */
+const BOLD_GLYPH = 0.68;
+
+/** `v` rounded to `decimals`, without trailing zeros and never `-0`: `12.5`, `-3`, `0.0125`. */
+function compact(v: number, decimals: number): string {
+  const s = v.toFixed(decimals);
+  const trimmed = s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+  return trimmed === "-0" ? "0" : trimmed;
+}
+
+/** A coordinate with at most one decimal. */
+const px = (v: number): string => compact(v, 1);
+
+/** `v` with exactly `decimals` decimals and a typographic minus sign, never `−0.00`; `sign` adds a `+`. */
+function label(v: number, decimals: number, sign = false): string {
+  const s = v.toFixed(decimals);
+  const zero = Number(s) === 0;
+  if (s.startsWith("-")) return zero ? s.slice(1) : MINUS + s.slice(1);
+  return sign && !zero ? `+${s}` : s;
+}
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+};
+
+/** Text safe for XML content: markup characters escaped, characters XML 1.0 forbids dropped. */
+function escapeXml(text: string): string {
+  let out = "";
+  for (const ch of text.toWellFormed()) {
+    const c = ch.codePointAt(0)!;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffe || c === 0xffff) continue;
+    out += ENTITIES[ch] ?? ch;
+  }
+  return out;
+}
+
+/**
+ * The visible title: at 15 px when it fits the width, else smaller (down to 10 px), else cut with an ellipsis.
+ * Widths are estimated from the character count, as no font metrics are available.
+ */
+function fitTitle(title: string): { text: string; size: number } {
+  const chars = [...title];
+  const room = WIDTH - 24;
+  const size = Math.max(10, Math.min(15, Math.floor((2 * room) / (chars.length * BOLD_GLYPH)) / 2));
+  const maxChars = Math.floor(room / (size * BOLD_GLYPH));
+  return { text: chars.length > maxChars ? chars.slice(0, maxChars - 1).join("") + "\u2026" : title, size };
+}
+
+/**
+ * SVG `rotate()` degrees that turn the upright rod to angle `theta`, wrapped to [−180, 180). SVG's y axis
+ * points down, so a counter-clockwise turn on screen is a negative SVG angle.
+ */
+function rotationDegrees(theta: number): number {
+  const deg = (-theta * 180) / Math.PI;
+  return ((deg % 360) + 540) % 360 - 180;
+}
+
+/** A point at `angle` radians (counter-clockwise from the +x axis, as on screen) and `radius` from the pivot. */
+function polar(angle: number, radius: number): [number, number] {
+  return [radius * Math.cos(angle), -radius * Math.sin(angle)];
+}
+
+/**
+ * Path data of the torque arrow, in pivot coordinates: an arc centred below the pivot whose sweep grows with
+ * |torque| and a head at the end pointing the way the torque turns (counter-clockwise for positive torque).
+ * Returns `"M0 0"` (nothing drawn) when the torque is too small to show.
+ */
+function torqueArrow(torque: number, maxTorque: number): { arc: string; head: string } {
+  const fraction = Math.min(1, Math.abs(torque) / maxTorque);
+  const sweepDeg = fraction * ARC_MAX_DEG;
+  if (sweepDeg < 1) return { arc: "M0 0", head: "M0 0" };
+  const dir = torque > 0 ? 1 : -1;
+  const sweep = (sweepDeg * Math.PI) / 180;
+  const start = -Math.PI / 2 - (dir * sweep) / 2;
+  const end = -Math.PI / 2 + (dir * sweep) / 2;
+  const [x0, y0] = polar(start, ARC_RADIUS);
+  const [x1, y1] = polar(end, ARC_RADIUS);
+  // sweep-flag 0 turns counter-clockwise on screen (SVG's positive angles are clockwise).
+  const arc =
+    `M${px(x0)} ${px(y0)}A${ARC_RADIUS} ${ARC_RADIUS} 0 ${sweepDeg > 180 ? 1 : 0} ${dir > 0 ? 0 : 1} ` +
+    `${px(x1)} ${px(y1)}`;
+  const [tx, ty] = polar(end + (dir * Math.PI) / 2, 1); // unit tangent in the direction of travel
+  const [rx, ry] = polar(end, 1); // unit radial
+  const head = `M${px(x1 + 10 * tx)} ${px(y1 + 10 * ty)}L${px(x1 + 7 * rx)} ${px(y1 + 7 * ry)}` +
+    `L${px(x1 - 7 * rx)} ${px(y1 - 7 * ry)}Z`;
+  return { arc, head };
+}
+
+/**
+ * Render a pendulum episode as a standalone animated SVG that loops forever. Frame `i` is shown from
+ * `i · dt` to `(i + 1) · dt` seconds and labelled `step i/(frames.length − 1)`, with its reward (2 decimals)
+ * and the sum of the rewards of frames 0 to `i` (1 decimal). Frame 0 is the initial state, so its torque and
+ * reward are usually 0; frame `i` carries the torque and reward of the step from frame `i − 1` to frame `i`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pendulumSvg } from "./render_pendulum.ts";
+ *
+ * const svg = pendulumSvg([
+ *   { theta: Math.PI, torque: 0, reward: 0 },
+ *   { theta: 3.1, torque: 2, reward: -9.87 },
+ * ], { title: "TD3, seed 0" });
+ * assert.ok(svg.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"'));
+ * assert.ok(svg.includes('values="-180;-177.62"'));
+ * assert.ok(svg.includes("step 1/1") && svg.includes("return \u22129.9"));
+ * ```
+ *
+ * @param frames the states to show, in order; at least one
+ * @param options title, seconds per frame and the torque bound
+ * @returns the SVG document, ending with a newline
+ * @throws {RangeError} when `frames` is empty, a frame holds a non-finite number, or an option is out of range
+ */
+export function pendulumSvg(frames: readonly PendulumFrame[], options: PendulumSvgOptions = {}): string {
+  const n = frames.length;
+  if (n === 0) throw new RangeError("pendulumSvg: frames is empty, expected at least one frame");
+  const dt = options.dt ?? 0.05;
+  const maxTorque = options.maxTorque ?? 2;
+  if (!(Number.isFinite(dt) && dt >= 0.001)) {
+    throw new RangeError(`pendulumSvg: dt ${dt} is not a finite number of seconds >= 0.001`);
+  }
+  if (!(Number.isFinite(maxTorque) && maxTorque > 0)) {
+    throw new RangeError(`pendulumSvg: maxTorque ${maxTorque} is not a finite positive number`);
+  }
+  const returns: number[] = [];
+  let total = 0;
+  frames.forEach((frame, i) => {
+    for (const field of ["theta", "torque", "reward"] as const) {
+      if (!Number.isFinite(frame[field])) {
+        throw new RangeError(
+          `pendulumSvg: frames[${i}].${field} is ${frame[field]}, expected a finite number`,
+        );
+      }
+    }
+    total += frame.reward;
+    if (!Number.isFinite(total)) throw new RangeError(`pendulumSvg: the return overflows at frames[${i}]`);
+    returns.push(total);
+  });
+
+  // Timing: key times i/n with enough decimals that they stay distinct and below 1 after rounding.
+  const decimals = Math.max(3, Math.ceil(Math.log10(n)) + 2);
+  const keyTime = (i: number) => compact(i / n, decimals);
+  const timing = `calcMode="discrete" dur="${compact(n * dt, 6)}s" repeatCount="indefinite"`;
+  const allKeyTimes = frames.map((_, i) => keyTime(i)).join(";");
+  const animate = (attribute: string, values: readonly string[]) =>
+    `<animate attributeName="${attribute}" values="${
+      values.join(";")
+    }" keyTimes="${allKeyTimes}" ${timing}/>`;
+
+  // Layout, top to bottom: title, pendulum, torque bar, labels.
+  const title = escapeXml(options.title ?? "");
+  const shown = fitTitle(options.title ?? "");
+  const top = title === "" ? 12 : 44;
+  const cy = top + 150;
+  const barY = top + 312;
+  const rowY = top + 348;
+  const height = top + 366;
+
+  const degrees = frames.map((f) => compact(rotationDegrees(f.theta), 2));
+  const arrows = frames.map((f) => torqueArrow(f.torque, maxTorque));
+  const bars = frames.map((f) => {
+    const fraction = Math.max(-1, Math.min(1, f.torque / maxTorque));
+    return { x: px(CENTER_X + Math.min(0, fraction) * BAR_HALF), width: px(Math.abs(fraction) * BAR_HALF) };
+  });
+  const bound = label(maxTorque, Number.isInteger(maxTorque) ? 0 : 2);
+
+  const out: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${WIDTH}" height="${height}" ` +
+    `viewBox="0 0 ${WIDTH} ${height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">`,
+  ];
+  if (title !== "") out.push(`<title>${title}</title>`);
+  out.push(`<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`);
+  if (title !== "") {
+    out.push(
+      `<text class="title" x="${CENTER_X}" y="28" text-anchor="middle" font-size="${shown.size}" ` +
+        `font-weight="bold" fill="#000000">${escapeXml(shown.text)}</text>`,
+    );
+  }
+
+  // The pendulum, in pivot coordinates: the rod is drawn upright and turned by the animated rotation.
+  out.push(
+    `<g class="pendulum" transform="translate(${CENTER_X} ${cy})">`,
+    `<circle class="guide" r="${ROD}" fill="none" stroke="#d9d9d9" stroke-width="1" stroke-dasharray="4 4"/>`,
+    `<line class="upright" x1="0" y1="${-ROD - 8}" x2="0" y2="${
+      -ROD + 8
+    }" stroke="#999999" stroke-width="2"/>`,
+    `<g class="rod" transform="rotate(${degrees[0]})">`,
+    `<animateTransform attributeName="transform" type="rotate" values="${degrees.join(";")}" ` +
+      `keyTimes="${allKeyTimes}" ${timing}/>`,
+    `<line x1="0" y1="0" x2="0" y2="${-ROD}" stroke="${ROD_COLOR}" stroke-width="12" stroke-linecap="round"/>`,
+    `<circle cx="0" cy="${-ROD}" r="${BOB}" fill="${ROD_COLOR}" stroke="#8f3636" stroke-width="2"/>`,
+    "</g>",
+    `<g class="torque" fill="none" stroke="${TORQUE_COLOR}" stroke-opacity="0.9">`,
+    `<path class="torque-arc" d="${arrows[0].arc}" stroke-width="5">`,
+    animate("d", arrows.map((a) => a.arc)),
+    "</path>",
+    `<path class="torque-head" d="${
+      arrows[0].head
+    }" fill="${TORQUE_COLOR}" fill-opacity="0.9" stroke="none">`,
+    animate("d", arrows.map((a) => a.head)),
+    "</path>",
+    "</g>",
+    `<circle class="pivot" r="5" fill="${INK}"/>`,
+    "</g>",
+  );
+
+  // Torque bar: the fill grows from the centre toward the side of the torque's sign.
+  out.push(
+    `<g class="torque-gauge" font-size="11" fill="#595959">`,
+    `<text x="20" y="${barY + 9}">torque</text>`,
+    `<rect x="${CENTER_X - BAR_HALF}" y="${barY}" width="${2 * BAR_HALF}" height="12" fill="#f2f2f2" ` +
+      `stroke="#bfbfbf"/>`,
+    `<rect class="torque-bar" x="${bars[0].x}" y="${barY}" width="${bars[0].width}" height="12" ` +
+      `fill="${TORQUE_COLOR}">`,
+    animate("x", bars.map((b) => b.x)),
+    animate("width", bars.map((b) => b.width)),
+    "</rect>",
+    `<line x1="${CENTER_X}" y1="${barY - 3}" x2="${CENTER_X}" y2="${barY + 15}" stroke="${INK}"/>`,
+    `<text x="${CENTER_X - BAR_HALF - 6}" y="${barY + 10}" text-anchor="end">${MINUS}${bound}</text>`,
+    `<text x="${CENTER_X + BAR_HALF + 6}" y="${barY + 10}">+${bound}</text>`,
+    "</g>",
+  );
+
+  // Per-frame labels: one group per frame, visible only during its own frame (frame 0's in the static view).
+  out.push(`<g class="labels" fill="${INK}">`);
+  frames.forEach((frame, i) => {
+    const values = [...(i > 0 ? ["hidden"] : []), "visible", ...(i < n - 1 ? ["hidden"] : [])];
+    const times = [...(i > 0 ? [0] : []), i, ...(i < n - 1 ? [i + 1] : [])].map(keyTime);
+    out.push(
+      `<g class="frame" visibility="${i === 0 ? "visible" : "hidden"}">` +
+        `<animate attributeName="visibility" values="${values.join(";")}" keyTimes="${times.join(";")}" ` +
+        `${timing}/>` +
+        `<text class="step" x="20" y="${rowY}">step ${i}/${n - 1}</text>` +
+        `<text class="reward" x="${CENTER_X}" y="${rowY}" text-anchor="middle">reward ${
+          label(frame.reward, 2)
+        }</text>` +
+        `<text class="return" x="${WIDTH - 20}" y="${rowY}" text-anchor="end">return ${
+          label(returns[i], 1)
+        }</text>` +
+        `<text class="torque-value" x="${WIDTH - 20}" y="${barY + 10}" text-anchor="end" font-size="11">${
+          label(frame.torque, 2, true)
+        }</text>` +
+        "</g>",
+    );
+  });
+  out.push("</g>", "</svg>");
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,187 @@
+/**
+ * Reading a run folder back for `--resume`: the checkpoint is decoded and checked against everything it
+ * must agree with (its own configuration, the network sizes that configuration implies, the run's
+ * `config.json`, the replay buffer's sizes) before anything is written. Every problem is one line.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import * as E from "fp-ts/lib/Either.js";
+import { kebab, type TrainConfig, validateConfig } from "../config/train_config.ts";
+import { keyFromSeed } from "../core/rng.ts";
+import { makeEnv } from "../envs/registry.ts";
+import { ReplayBuffer } from "../replay/buffer.ts";
+import { agentFor } from "./agent_for.ts";
+import {
+  CHECKPOINT_FILE,
+  CHECKPOINT_FORMAT,
+  decodeCheckpoint,
+  type DecodedCheckpoint,
+  structureMismatch,
+} from "./checkpoint.ts";
+import { decodeSafetensors } from "./safetensors.ts";
+import { tensorsIn } from "./memory.ts";
+import type { TimingRow } from "./run_files.ts";
+import type { LoopState, ResumePoint } from "./train.ts";
+
+/** A run folder ready to continue. */
+export interface LoadedRun {
+  /** The configuration stored in the checkpoint. */
+  readonly config: TrainConfig;
+  /** The agent state (tensors owned by the caller), loop state, buffer and timing rows. */
+  readonly resume: ResumePoint;
+}
+
+async function readBytes(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await Deno.readFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+}
+
+/** The first field where two configurations differ, as `algo: "sac" against "td3"`. */
+function firstDifference(a: Record<string, unknown>, b: Record<string, unknown>): string | undefined {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  const k = keys.find((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  return k === undefined ? undefined : `${kebab(k)} ${JSON.stringify(a[k])} against ${JSON.stringify(b[k])}`;
+}
+
+function loopProblem(loop: unknown, config: TrainConfig, observationSize: number): string | undefined {
+  const l = loop as Partial<Record<keyof LoopState, unknown>>;
+  if (typeof l !== "object" || l === null) return "it holds no training-loop state";
+  const isInt = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  if (!isInt(l.step) || (l.step as number) > config.steps) return `its step count ${l.step} is not valid`;
+  if (!Array.isArray(l.key) || l.key.length !== 2 || !l.key.every((w) => isInt(w) && w < 2 ** 32)) {
+    return "its loop key is not two 32-bit words";
+  }
+  if (!Array.isArray(l.observation) || l.observation.length !== observationSize) {
+    return `its observation does not have ${observationSize} entries`;
+  }
+  if (!Array.isArray(l.episodes) || !Array.isArray(l.evals)) {
+    return "its episode or evaluation log is missing";
+  }
+  if (!isInt(l.episodeLength) || !Number.isFinite(l.episodeReturn) || !isInt(l.updatesFrom)) {
+    return "its episode counters are not valid";
+  }
+  return undefined;
+}
+
+async function readTiming(path: string, upTo: number): Promise<TimingRow[]> {
+  const bytes = await readBytes(path);
+  if (bytes === undefined) return [];
+  const rows = new TextDecoder().decode(bytes).trim().split("\n").slice(1).map((line) => {
+    const [totalSteps, wallSeconds, stepsPerSecond] = line.split(",").map(Number);
+    return { totalSteps, wallSeconds, stepsPerSecond };
+  });
+  // Wall-clock rows only; a damaged file just restarts the timing log.
+  return rows.every((r) => Object.values(r).every(Number.isFinite))
+    ? rows.filter((r) => r.totalSteps <= upTo)
+    : [];
+}
+
+/**
+ * Load a run folder's checkpoint for resuming, with every check done before anything is written.
+ *
+ * @param dir the run folder
+ * @param prepare called with the checkpoint's configuration before any tensor is made (to pick the
+ *   configured backend first); a Left stops the load
+ * @returns the configuration and resume point, or a one-line error
+ */
+export async function loadRun(
+  dir: string,
+  prepare: (config: TrainConfig) => Promise<E.Either<string, unknown>> = () => Promise.resolve(E.right(0)),
+): Promise<E.Either<string, LoadedRun>> {
+  try {
+    const info = await Deno.stat(dir);
+    if (!info.isDirectory) return E.left(`${dir} is not a run folder`);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return E.left(`no run folder at ${dir}`);
+    throw e;
+  }
+  const file = `${dir}/${CHECKPOINT_FILE}`;
+  const bytes = await readBytes(file);
+  if (bytes === undefined) return E.left(`${dir} has no ${CHECKPOINT_FILE} to resume from`);
+  const invalid = (e: unknown) =>
+    E.left(`${file} is not a valid checkpoint: ${e instanceof Error ? e.message : e}`);
+  let peeked: TrainConfig;
+  try {
+    const { metadata } = decodeSafetensors(bytes);
+    if (metadata.format !== CHECKPOINT_FORMAT) return invalid(`not a ${CHECKPOINT_FORMAT} file`);
+    peeked = JSON.parse(metadata.config);
+  } catch (e) {
+    return invalid(e);
+  }
+  const valid = validateConfig(peeked);
+  if (E.isLeft(valid)) return E.left(`${file} holds an invalid configuration: ${valid.left}`);
+  const prepared = await prepare(valid.right);
+  if (E.isLeft(prepared)) return E.left(String(prepared.left));
+  let decoded: DecodedCheckpoint;
+  try {
+    decoded = decodeCheckpoint(bytes);
+  } catch (e) {
+    return invalid(e);
+  }
+  const free = () => tensorsIn(decoded.state).forEach((t) => t.dispose());
+  const refuse = (message: string) => {
+    free();
+    return E.left(message);
+  };
+
+  const checked = validateConfig(decoded.config as TrainConfig);
+  if (E.isLeft(checked)) return refuse(`${file} holds an invalid configuration: ${checked.left}`);
+  const config = checked.right;
+  const env = makeEnv(config.env);
+  const problem = loopProblem(decoded.loop, config, env.observationSize);
+  if (problem !== undefined) return refuse(`${file} cannot be resumed: ${problem}`);
+  const loop = decoded.loop as LoopState;
+
+  const agent = agentFor(config, env as never);
+  const fresh = tf.tidy(() => agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer);
+  const mismatch = structureMismatch(decoded.state, fresh);
+  tensorsIn(fresh).forEach((t) => t.dispose());
+  if (mismatch !== undefined) {
+    return refuse(
+      `${file} does not fit its configuration (${config.algo} on ${config.env}, hidden ${config.hidden}): ` +
+        mismatch,
+    );
+  }
+
+  const configJson = await readBytes(`${dir}/config.json`);
+  if (configJson !== undefined) {
+    let onDisk: Record<string, unknown>;
+    try {
+      onDisk = JSON.parse(new TextDecoder().decode(configJson));
+    } catch {
+      return refuse(
+        `${dir}/config.json is not valid JSON; the checkpoint's configuration cannot be confirmed`,
+      );
+    }
+    const difference = firstDifference(onDisk, config as unknown as Record<string, unknown>);
+    if (difference !== undefined) {
+      return refuse(`${dir}/config.json and the checkpoint disagree on ${difference}`);
+    }
+  }
+
+  if (decoded.replay !== undefined) {
+    try {
+      ReplayBuffer.restore(
+        { capacity: config.bufferSize, observationSize: env.observationSize, actionSize: env.actionSize },
+        decoded.replay,
+      );
+    } catch (e) {
+      return refuse(`${file} has a replay buffer that does not fit: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+  const timing = await readTiming(`${dir}/timing.csv`, loop.step);
+  return E.right({
+    config,
+    resume: {
+      state: decoded.state,
+      loop,
+      ...(decoded.replay === undefined ? {} : { replay: decoded.replay }),
+      timing,
+    },
+  });
+}

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { runTrain, startTrain } from "./_train_cli.ts";
+
+/** Small but complete runs: 32-32 nets, updates from step 200, evaluations every 300 steps. */
+const SMALL = [
+  "--steps",
+  "900",
+  "--random-steps",
+  "200",
+  "--learning-starts",
+  "200",
+  "--hidden",
+  "32,32",
+  "--batch-size",
+  "32",
+  "--eval-every",
+  "300",
+  "--eval-episodes",
+  "2",
+  "--checkpoint-every",
+  "200",
+];
+const EXACT = ["episodes.csv", "evals.csv", "checkpoint.safetensors", "policy.safetensors", "config.json"];
+
+async function sameFiles(a: string, b: string, names = EXACT): Promise<void> {
+  for (const name of names) {
+    assert.deepEqual(
+      await Deno.readFile(`${a}/${name}`),
+      await Deno.readFile(`${b}/${name}`),
+      `${name} differs`,
+    );
+  }
+}
+
+function withSteps(args: readonly string[], steps: number): string[] {
+  const out = [...args];
+  out[out.indexOf("--steps") + 1] = String(steps);
+  return out;
+}
+
+for (const algo of ["td3", "sac"]) {
+  Deno.test(`${algo}: a run of N steps equals N/2 steps resumed to N with --save-buffer, byte for byte`, async () => {
+    const cwd = await Deno.makeTempDir();
+    const args = ["--algo", algo, ...SMALL, "--save-buffer"];
+    assert.equal((await runTrain([...args, "--out", "straight"], cwd)).code, 0);
+    // 450 is off the evaluation grid: the half run ends with an extra evaluation that the resumed run drops.
+    const half = await runTrain([...withSteps(args, 450), "--out", "split"], cwd);
+    assert.equal(half.code, 0, half.stderr);
+    const halfEvals = (await Deno.readTextFile(`${cwd}/split/evals.csv`)).trim().split("\n").slice(1);
+    assert.deepEqual(halfEvals.map((l) => l.split(",")[0]), ["300", "450"]);
+    const resumed = await runTrain(["--resume", "split", "--steps", "900"], cwd);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /from step 450/);
+    await sameFiles(`${cwd}/straight`, `${cwd}/split`);
+    await Deno.remove(cwd, { recursive: true });
+  });
+}
+
+Deno.test("resuming without a saved buffer works, waits for fresh transitions, and says so", async () => {
+  const cwd = await Deno.makeTempDir();
+  assert.equal((await runTrain([...withSteps(SMALL, 400), "--out", "run"], cwd)).code, 0);
+  const r = await runTrain(["--resume", "run", "--steps", "900"], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /no replay buffer .* updates wait until 200 fresh transitions/);
+  const evals = (await Deno.readTextFile(`${cwd}/run/evals.csv`)).trim().split("\n").slice(1);
+  assert.deepEqual(evals.map((l) => l.split(",")[0]), ["300", "600", "900"]);
+  const episodes = (await Deno.readTextFile(`${cwd}/run/episodes.csv`)).trim().split("\n").slice(1);
+  assert.deepEqual(episodes.map((l) => l.split(",")[1]), ["200", "400", "600", "800"]);
+  // The policy did not change between step 400 and step 600 (no updates until 200 new transitions).
+  assert.equal(JSON.parse(await Deno.readTextFile(`${cwd}/run/config.json`)).steps, 900);
+  await Deno.remove(cwd, { recursive: true });
+});
+
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  Deno.test(`${signal} finishes the step, writes checkpoint and logs, exits ${code}; the resumed run matches a straight one`, async () => {
+    const cwd = await Deno.makeTempDir();
+    const args = [...withSteps(SMALL, 3000), "--save-buffer", "--checkpoint-every", "0"];
+    const child = startTrain([...args, "--out", "cut"], cwd);
+    await child.waitFor(/episode 2 \|/); // well into training, updates running
+    child.process.kill(signal);
+    const cut = await child.done;
+    assert.equal(cut.code, code, cut.stderr);
+    const lines = cut.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, cut.stderr);
+    assert.match(lines[0], new RegExp(`interrupted by ${signal} at step (\\d+) of 3000.*--resume cut`));
+    const at = Number(/at step (\d+)/.exec(lines[0])![1]);
+    assert.ok(at > 400 && at < 3000, `stopped at ${at}`);
+    const resumed = await runTrain(["--resume", "cut"], cwd);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, new RegExp(`from step ${at}`));
+    assert.equal((await runTrain([...args, "--out", "straight"], cwd)).code, 0);
+    await sameFiles(`${cwd}/straight`, `${cwd}/cut`);
+    await Deno.remove(cwd, { recursive: true });
+  });
+}
