@@ -121,7 +121,12 @@ export {
 export type { Env, ResetResult, StepResult } from "./src/envs/env.ts";
 export { angleNormalize, pendulum, type PendulumOptions, type PendulumState } from "./src/envs/pendulum.ts";
 export { ENV_IDS, type EnvId, isEnvId, lookupEnv, makeEnv } from "./src/envs/registry.ts";
-export { ReplayBuffer, type ReplayBufferOptions, type Transition } from "./src/replay/buffer.ts";
+export {
+  ReplayBuffer,
+  type ReplayBufferOptions,
+  type ReplaySnapshot,
+  type Transition,
+} from "./src/replay/buffer.ts";
 export {
   type Algo,
   ALGOS,
@@ -153,7 +158,23 @@ export { aggregateEvals, type AggregatePoint, firstReaching } from "./src/runtim
 export { trainSeeds, type TrainSeedsOptions, type TrainSeedsSummary } from "./src/runtime/train_seeds.ts";
 export { disposeReplaced, readTensor, step, tensorsIn } from "./src/runtime/memory.ts";
 export { type EvalResult, evaluate, type EvaluateOptions } from "./src/runtime/evaluate.ts";
-export { decodeCheckpoint, type DecodedCheckpoint, encodeCheckpoint } from "./src/runtime/checkpoint.ts";
+export {
+  CHECKPOINT_FILE,
+  CHECKPOINT_FORMAT,
+  type CheckpointExtras,
+  decodeCheckpoint,
+  type DecodedCheckpoint,
+  encodeCheckpoint,
+  firstNonFinite,
+  POLICY_FILE,
+  POLICY_FORMAT,
+  structureMismatch,
+  writeFileAtomic,
+} from "./src/runtime/checkpoint.ts";
+export { decodePolicy, encodePolicy, loadPolicy, type Policy } from "./src/runtime/policy.ts";
+export { type LoadedRun, loadRun } from "./src/runtime/resume.ts";
+export { renderEpisode, type Rollout, rollout } from "./src/runtime/render.ts";
+export { type PendulumFrame, pendulumSvg, type PendulumSvgOptions } from "./src/runtime/render_pendulum.ts";
 export {
   type DecodedSafetensors,
   type DecodedTensor,
@@ -171,4 +192,14 @@ export {
   learningCurveSvg,
 } from "./src/runtime/plot.ts";
 export type { EpisodeRow, EvalRow } from "./src/runtime/run_files.ts";
-export { agentFor, type Progress, train, type TrainOptions, type TrainSummary } from "./src/runtime/train.ts";
+export { agentFor } from "./src/runtime/agent_for.ts";
+export {
+  evaluationKeys,
+  type LoopState,
+  NonFiniteError,
+  type Progress,
+  type ResumePoint,
+  train,
+  type TrainOptions,
+  type TrainSummary,
+} from "./src/runtime/train.ts";

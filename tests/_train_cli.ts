@@ -89,3 +89,22 @@ export function startTrain(args: readonly string[], cwd: string): RunningTrain {
     done,
   };
 }
+
+/**
+ * Run the eval command with `args` in the folder `cwd`.
+ *
+ * @param args arguments
+ * @param cwd working directory
+ * @returns exit code and output
+ */
+export async function runEval(args: readonly string[], cwd: string): Promise<CliResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--config", `${root}deno.json`, "-A", `${root}src/cli/eval.ts`, ...args],
+    cwd,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}

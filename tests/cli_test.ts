@@ -30,6 +30,17 @@ const BAD: readonly [string, string[], RegExp][] = [
   ["an empty --seeds range", ["--seeds", "3-1"], /--seeds expects/],
   ["repeated seeds", ["--seeds", "1,1"], /--seeds expects/],
   ["absent tensorflow backend", ["--backend", "tensorflow", "--steps", "10"], /tensorflow.*install/],
+  ["negative --checkpoint-every", ["--checkpoint-every", "-1"], /--checkpoint-every must be an integer/],
+  ["a value for --save-buffer", ["--save-buffer=yes"], /save-buffer/],
+  ["--force without --out", ["--force"], /--force needs --out/],
+  ["fractional --steps", ["--steps", "1.5"], /--steps must be an integer/],
+  [
+    "--resume with a configuration flag",
+    ["--resume", "x", "--algo", "sac"],
+    /--algo cannot be combined with --resume/,
+  ],
+  ["--resume of a missing folder", ["--resume", "nowhere"], /no run folder at nowhere/],
+  ["--resume with a bad --steps", ["--resume", "x", "--steps", "0"], /--steps must be an integer/],
 ];
 
 for (const [what, args, pattern] of BAD) {

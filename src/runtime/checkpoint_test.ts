@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { decodeCheckpoint, encodeCheckpoint, writeFileAtomic } from "./checkpoint.ts";
+import {
+  decodeCheckpoint,
+  encodeCheckpoint,
+  firstNonFinite,
+  structureMismatch,
+  writeFileAtomic,
+} from "./checkpoint.ts";
+import { ReplayBuffer } from "../replay/buffer.ts";
 import { decodeSafetensors } from "./safetensors.ts";
 import { makeTd3, TD3_DEFAULTS, type Td3State } from "../core/agents/td3.ts";
 import { keyFromSeed } from "../core/rng.ts";
@@ -46,4 +53,69 @@ Deno.test("non-checkpoint safetensors are rejected", async () => {
   assert.equal(await Deno.readTextFile(`${dir}/x`), "hello");
   assert.throws(() => decodeCheckpoint(new Uint8Array([1, 2, 3])), /safetensors/);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("loop state and replay buffer round-trip exactly, negative zero included", () => {
+  const state = agent.init(keyFromSeed(6));
+  const buffer = new ReplayBuffer({ capacity: 4, observationSize: 3, actionSize: 1 });
+  for (let i = 0; i < 6; i++) {
+    buffer.add({
+      observation: [i, -0, 0.1 * i],
+      action: [-i],
+      reward: i / 3,
+      nextObservation: [i + 1, 0, 1e-30],
+      terminated: i === 5,
+    });
+  }
+  const loop = { step: 6, key: [1, 4294967295], observation: [-0, 0.5, 1e-40], episodes: [{ ret: -1.25 }] };
+  const replay = { snapshot: buffer.snapshot(), observationSize: 3, actionSize: 1 };
+  const bytes = encodeCheckpoint(state, { seed: 6 }, { loop, replay });
+  const back = decodeCheckpoint(bytes);
+  assert.deepEqual(back.loop, loop);
+  assert.ok(Object.is((back.loop as typeof loop).observation[0], -0));
+  assert.deepEqual(back.replay, buffer.snapshot());
+  assert.deepEqual(encodeCheckpoint(back.state, back.config, { loop: back.loop, replay }), bytes);
+  const { tensors } = decodeSafetensors(bytes);
+  assert.deepEqual(tensors.get("replay.observations")?.shape, [4, 3]);
+  assert.deepEqual(tensors.get("replay.terminated")?.shape, [4, 1]);
+});
+
+Deno.test("structureMismatch names the first field, shape or entry that differs", () => {
+  const a = agent.init(keyFromSeed(1));
+  const wider = makeTd3({
+    ...TD3_DEFAULTS,
+    observationSize: 3,
+    actionSize: 1,
+    bounds: { low: [-2], high: [2] },
+    hidden: [8, 9],
+  });
+  const b = wider.init(keyFromSeed(1));
+  assert.equal(structureMismatch(a, agent.init(keyFromSeed(2))), undefined);
+  assert.equal(structureMismatch(a, b), "actor.1.b has shape [8], expected [9]");
+  const { critics: _, ...noCritics } = a;
+  assert.equal(structureMismatch(noCritics, a), "critics is missing");
+  assert.equal(structureMismatch({ ...a, extra: 1 }, a), "extra is not expected");
+  assert.equal(structureMismatch({ ...a, updates: "3" }, a), "updates should be a number");
+});
+
+Deno.test("firstNonFinite finds the first tensor holding NaN or infinity", () => {
+  const state = agent.init(keyFromSeed(1));
+  assert.equal(firstNonFinite(state), undefined);
+  const poisoned = {
+    ...state,
+    critics: {
+      ...state.critics,
+      q2: [state.critics.q2[0], { ...state.critics.q2[1], b: tf.fill([8], Infinity) }, state.critics.q2[2]],
+    },
+  };
+  assert.equal(firstNonFinite(poisoned), "critics.q2.1.b");
+  assert.equal(firstNonFinite({ x: tf.tensor([1, NaN]) }), "x");
+});
+
+Deno.test("a truncated or altered checkpoint is rejected with one line", () => {
+  const bytes = encodeCheckpoint(agent.init(keyFromSeed(1)), {});
+  for (const bad of [bytes.slice(0, bytes.length - 1), bytes.slice(0, 20), new Uint8Array(0)]) {
+    assert.throws(() => decodeCheckpoint(bad), (e: Error) => !e.message.includes("\n"));
+  }
+  assert.throws(() => decodeCheckpoint(bytes, "td3-sac-policy/1"), /not a td3-sac-policy\/1 file/);
 });
