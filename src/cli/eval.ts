@@ -7,9 +7,9 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import { type TrainConfig, validateConfig } from "../config/train_config.ts";
-import { makeEnv } from "../envs/registry.ts";
 import { useBackend } from "../runtime/backend.ts";
 import { POLICY_FILE, POLICY_FORMAT, writeFileAtomic } from "../runtime/checkpoint.ts";
+import { openEnv } from "../runtime/environments.ts";
 import { evaluate } from "../runtime/evaluate.ts";
 import { decodePolicy } from "../runtime/policy.ts";
 import { renderEpisode, rollout } from "../runtime/render.ts";
@@ -76,7 +76,7 @@ export async function main(args: readonly string[]): Promise<void> {
   if (E.isLeft(decoded)) fail(`${path}: ${decoded.left}`, 2);
   const policy = decoded.right;
 
-  const env = makeEnv(config.env);
+  const env = openEnv(config.env);
   const seed = command.seed ?? config.seed;
   const keys = evaluationKeys(seed, command.episodes);
   const result = evaluate(
@@ -91,8 +91,8 @@ export async function main(args: readonly string[]): Promise<void> {
       `(deterministic policy of ${config.algo} on ${config.env}, seed ${seed}, ${path})`,
   );
   if (command.render !== undefined) {
-    const episode = rollout(env as never, (o) => policy.act(o), keys[0]);
-    const total = episode.rewards.reduce((x, y) => x + y, 0);
+    const episode = rollout(env, (o) => policy.act(o), keys[0]);
+    const total = episode.rewards.reduce((x: number, y: number) => x + y, 0);
     const svg = renderEpisode(
       config.env,
       episode,

@@ -8,7 +8,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { type BackendName, BACKENDS } from "../runtime/backend.ts";
-import { ENV_IDS, type EnvId } from "../envs/registry.ts";
+import { ALL_ENV_IDS } from "../runtime/environments.ts";
 import type { InitScheme } from "../core/nn/mlp.ts";
 
 /** Algorithms this library trains: TD3, SAC with learned α, and the lecture's SAC with a value network. */
@@ -80,7 +80,7 @@ export interface SacVHyperparameters extends CommonHyperparameters {
 /** Settings of a run that are not hyperparameters of the algorithm. */
 export interface RunSettings {
   /** Environment id. */
-  readonly env: EnvId;
+  readonly env: string;
   /** Seed of every random draw in the run. */
   readonly seed: number;
   /** Environment steps to train for. */
@@ -261,7 +261,7 @@ const oneOf = (name: string, known: readonly string[]): Check => (c) =>
 /** Checks of each field, by field name; a config is checked on the fields it has. */
 const FIELD_CHECKS: Readonly<Record<string, Check>> = {
   algo: oneOf("algo", ALGOS),
-  env: oneOf("env", ENV_IDS),
+  env: oneOf("env", ALL_ENV_IDS),
   preset: oneOf("preset", PRESETS),
   backend: oneOf("backend", BACKENDS),
   init: oneOf("init", ["torch", "xavier"]),

@@ -25,8 +25,8 @@ export interface StepResult<S> extends ResetResult<S> {
   readonly truncated: boolean;
 }
 
-/** A continuous-control environment with box observations and actions. */
-export interface Env<S> {
+/** What every environment declares: its name and spaces (box observations and actions). */
+export interface EnvSpec {
   /** Registered name, e.g. `"Pendulum-v1"`. */
   readonly id: string;
   /** Length of the observation vector. */
@@ -39,6 +39,10 @@ export interface Env<S> {
   readonly actionHigh: readonly number[];
   /** Steps after which `step` reports `truncated` (Gymnasium's TimeLimit). */
   readonly maxEpisodeSteps: number;
+}
+
+/** A continuous-control environment as a pair of pure functions over its state `S`. */
+export interface Env<S> extends EnvSpec {
   /** Draw an initial state from a key. */
   reset(key: Key): ResetResult<S>;
   /** Advance one step; never mutates `state` or `action`. */

@@ -8,7 +8,7 @@ import { makeSac } from "../core/agents/sac.ts";
 import { makeSacV } from "../core/agents/sac_v.ts";
 import { makeTd3 } from "../core/agents/td3.ts";
 import type { TrainConfig } from "../config/train_config.ts";
-import type { Env } from "../envs/env.ts";
+import type { EnvSpec } from "../envs/env.ts";
 
 /**
  * The agent a training configuration asks for, sized for an environment.
@@ -17,7 +17,7 @@ import type { Env } from "../envs/env.ts";
  * @param env the environment
  * @returns the agent
  */
-export function agentFor(config: TrainConfig, env: Env<unknown>): Agent<unknown> {
+export function agentFor(config: TrainConfig, env: EnvSpec): Agent<unknown> {
   const sizes = {
     observationSize: env.observationSize,
     actionSize: env.actionSize,

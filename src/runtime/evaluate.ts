@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Key } from "../core/rng.ts";
 import type { Env } from "../envs/env.ts";
+import { asSource, type EnvSource } from "./env_session.ts";
 import { readTensor } from "./memory.ts";
 
 /** Mean and (population) standard deviation of the episode returns. */
@@ -20,9 +21,9 @@ export interface EvalResult {
 }
 
 /** Options of {@link evaluate}. */
-export interface EvaluateOptions<S> {
-  /** The environment. */
-  readonly env: Env<S>;
+export interface EvaluateOptions {
+  /** The environment: a pure one, or a source of sessions (one is opened per episode). */
+  readonly env: Env<unknown> | EnvSource;
   /** One key per episode, for its reset. */
   readonly keys: readonly Key[];
 }
@@ -34,37 +35,38 @@ export interface EvaluateOptions<S> {
  * @param options environment and episode keys
  * @returns the returns and their mean and standard deviation
  */
-export function evaluate<S>(
+export function evaluate(
   act: (observations: tf.Tensor2D) => tf.Tensor2D,
-  options: EvaluateOptions<S>,
+  options: EvaluateOptions,
 ): EvalResult {
-  const { env, keys } = options;
+  const { keys } = options;
+  const env = asSource(options.env);
   const o = env.observationSize;
   const a = env.actionSize;
-  const started = keys.map((k) => env.reset(k));
-  let states = started.map((r) => r.state);
-  let observations = started.map((r) => r.observation);
+  const sessions = keys.map(() => env.open());
+  let observations = sessions.map((s, i) => s.reset(keys[i]));
   let live = keys.map((_, i) => i);
   const returns = keys.map(() => 0);
-  while (live.length > 0) {
-    const flat = new Float32Array(live.length * o);
-    live.forEach((_, j) => flat.set(observations[j], j * o));
-    const actions = readTensor(() => act(tf.tensor2d(flat, [live.length, o])));
-    const nextLive: number[] = [];
-    const nextStates: S[] = [];
-    const nextObs: Float32Array[] = [];
-    live.forEach((episode, j) => {
-      const r = env.step(states[j], actions.slice(j * a, (j + 1) * a));
-      returns[episode] += r.reward;
-      if (!r.terminated && !r.truncated) {
-        nextLive.push(episode);
-        nextStates.push(r.state);
-        nextObs.push(r.observation);
-      }
-    });
-    live = nextLive;
-    states = nextStates;
-    observations = nextObs;
+  try {
+    while (live.length > 0) {
+      const flat = new Float32Array(live.length * o);
+      live.forEach((_, j) => flat.set(observations[j], j * o));
+      const actions = readTensor(() => act(tf.tensor2d(flat, [live.length, o])));
+      const nextLive: number[] = [];
+      const nextObs: Float32Array[] = [];
+      live.forEach((episode, j) => {
+        const r = sessions[episode].step(actions.slice(j * a, (j + 1) * a));
+        returns[episode] += r.reward;
+        if (!r.terminated && !r.truncated) {
+          nextLive.push(episode);
+          nextObs.push(r.observation);
+        }
+      });
+      live = nextLive;
+      observations = nextObs;
+    }
+  } finally {
+    sessions.forEach((s) => s.dispose());
   }
   const mean = returns.reduce((x, y) => x + y, 0) / returns.length;
   const std = Math.sqrt(returns.reduce((x, y) => x + (y - mean) ** 2, 0) / returns.length);

@@ -18,8 +18,8 @@ import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
 import { type TrainConfig, validateConfig } from "../config/train_config.ts";
 import { keyFromSeed } from "../core/rng.ts";
-import { makeEnv } from "../envs/registry.ts";
 import { agentFor } from "./agent_for.ts";
+import { openEnv } from "./environments.ts";
 import {
   decodeCheckpoint,
   type DecodedCheckpoint,
@@ -86,8 +86,8 @@ export function decodePolicy(bytes: Uint8Array): E.Either<string, Policy> {
     return E.left(`the policy file holds an invalid configuration: ${checked.left}`);
   }
   const config = checked.right;
-  const env = makeEnv(config.env);
-  const agent = agentFor(config, env as never);
+  const env = openEnv(config.env);
+  const agent = agentFor(config, env);
   const fresh = tf.tidy(() => agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer) as {
     actor: unknown;
   };

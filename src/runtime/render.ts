@@ -7,13 +7,14 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { Key } from "../core/rng.ts";
 import type { Env } from "../envs/env.ts";
+import { asSource, type EnvSource } from "./env_session.ts";
 import type { PendulumState } from "../envs/pendulum.ts";
 import { type PendulumFrame, pendulumSvg } from "./render_pendulum.ts";
 
 /** One episode as the renderer sees it: the states visited, and each step's action and reward. */
-export interface Rollout<S> {
-  /** `length + 1` states, the reset state first. */
-  readonly states: readonly S[];
+export interface Rollout {
+  /** `length + 1` views of the environment (a pure env's state records), the reset state first. */
+  readonly states: readonly unknown[];
   /** The action of each step. */
   readonly actions: readonly Float32Array[];
   /** The reward of each step. */
@@ -28,29 +29,33 @@ export interface Rollout<S> {
  * @param key the reset key
  * @returns the states, actions and rewards
  */
-export function rollout<S>(
-  env: Env<S>,
+export function rollout(
+  env: Env<unknown> | EnvSource,
   act: (observation: Float32Array) => Float32Array,
   key: Key,
-): Rollout<S> {
-  let { state, observation } = env.reset(key);
-  const states = [state];
-  const actions: Float32Array[] = [];
-  const rewards: number[] = [];
-  for (;;) {
-    const action = act(observation);
-    const r = env.step(state, action);
-    actions.push(action);
-    rewards.push(r.reward);
-    states.push(r.state);
-    if (r.terminated || r.truncated) break;
-    state = r.state;
-    observation = r.observation;
+): Rollout {
+  const session = asSource(env).open();
+  try {
+    let observation = session.reset(key);
+    const states = [session.view()];
+    const actions: Float32Array[] = [];
+    const rewards: number[] = [];
+    for (;;) {
+      const action = act(observation);
+      const r = session.step(action);
+      actions.push(action);
+      rewards.push(r.reward);
+      states.push(session.view());
+      if (r.terminated || r.truncated) break;
+      observation = r.observation;
+    }
+    return { states, actions, rewards };
+  } finally {
+    session.dispose();
   }
-  return { states, actions, rewards };
 }
 
-type Renderer = (episode: Rollout<unknown>, title: string) => string;
+type Renderer = (episode: Rollout, title: string) => string;
 
 const RENDERERS: Readonly<Record<string, Renderer>> = {
   "Pendulum-v1": (episode, title) => {
@@ -75,7 +80,7 @@ const RENDERERS: Readonly<Record<string, Renderer>> = {
  */
 export function renderEpisode(
   envId: string,
-  episode: Rollout<unknown>,
+  episode: Rollout,
   title: string,
 ): E.Either<string, string> {
   const renderer = RENDERERS[envId];

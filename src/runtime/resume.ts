@@ -9,9 +9,9 @@ import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
 import { kebab, type TrainConfig, validateConfig } from "../config/train_config.ts";
 import { keyFromSeed } from "../core/rng.ts";
-import { makeEnv } from "../envs/registry.ts";
 import { ReplayBuffer } from "../replay/buffer.ts";
 import { agentFor } from "./agent_for.ts";
+import { openEnv } from "./environments.ts";
 import {
   CHECKPOINT_FILE,
   CHECKPOINT_FORMAT,
@@ -132,12 +132,12 @@ export async function loadRun(
   const checked = validateConfig(decoded.config as TrainConfig);
   if (E.isLeft(checked)) return refuse(`${file} holds an invalid configuration: ${checked.left}`);
   const config = checked.right;
-  const env = makeEnv(config.env);
+  const env = openEnv(config.env);
   const problem = loopProblem(decoded.loop, config, env.observationSize);
   if (problem !== undefined) return refuse(`${file} cannot be resumed: ${problem}`);
   const loop = decoded.loop as LoopState;
 
-  const agent = agentFor(config, env as never);
+  const agent = agentFor(config, env);
   const fresh = tf.tidy(() => agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer);
   const mismatch = structureMismatch(decoded.state, fresh);
   tensorsIn(fresh).forEach((t) => t.dispose());

@@ -15,10 +15,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Metrics } from "../core/agents/agent.ts";
-import { type Key, keyFromSeed, split, uniform } from "../core/rng.ts";
+import { foldIn, type Key, keyFromSeed, split, uniform } from "../core/rng.ts";
 import type { TrainConfig } from "../config/train_config.ts";
-import type { Env } from "../envs/env.ts";
-import { makeEnv } from "../envs/registry.ts";
+import type { Env, EnvSpec } from "../envs/env.ts";
+import { asSource, type EnvSession, type EnvSource } from "./env_session.ts";
+import { openEnv } from "./environments.ts";
 import { ReplayBuffer, type ReplaySnapshot } from "../replay/buffer.ts";
 import { agentFor } from "./agent_for.ts";
 import {
@@ -100,8 +101,8 @@ export interface TrainOptions {
   readonly progress?: (p: Progress) => void;
   /** Continue from here instead of starting fresh. */
   readonly resume?: ResumePoint;
-  /** The environment to train on, instead of `makeEnv(config.env)` (e.g. one of your own). */
-  readonly env?: Env<unknown>;
+  /** The environment to train on instead of the one `config.env` names (e.g. one of your own). */
+  readonly env?: Env<unknown> | EnvSource;
   /**
    * Asked between environment steps (the loop yields to the event loop every ~50 ms so that signal
    * handlers and worker messages can run); when it returns true, the run writes its checkpoint and logs
@@ -159,7 +160,7 @@ const REFERENCE: Readonly<Record<string, { value: number; label: string }>> = {
 };
 
 /** Uniformly random action inside the bounds. */
-function randomAction(key: Key, env: Env<unknown>): Float32Array {
+function randomAction(key: Key, env: EnvSpec): Float32Array {
   const u = uniform(key, env.actionSize);
   return u.map((x, i) => env.actionLow[i] + x * (env.actionHigh[i] - env.actionLow[i]));
 }
@@ -187,14 +188,14 @@ export function evaluationKeys(seed: number, episodes: number): Key[] {
   return split(split(keyFromSeed(seed), 3)[2], episodes);
 }
 
-/** The loop state before the first step of a fresh run. */
-function freshLoop(config: TrainConfig, env: Env<unknown>, loopKey: Key): LoopState {
+/** The loop state before the first step of a fresh run (the session's episode is reset here). */
+function freshLoop(config: TrainConfig, session: EnvSession, loopKey: Key): LoopState {
   const [key, firstReset] = split(loopKey);
-  const { state, observation } = env.reset(firstReset);
+  const observation = session.reset(firstReset);
   return {
     step: 0,
     key,
-    envState: state,
+    envState: session.save(),
     observation: [...observation],
     episodeReturn: 0,
     episodeLength: 0,
@@ -217,7 +218,8 @@ const finite = (xs: ArrayLike<number>) => Array.prototype.every.call(xs, Number.
  * @throws NonFiniteError when a loss, parameter, action, observation or reward stops being finite
  */
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
-  const env = options.env ?? makeEnv(config.env) as Env<unknown>;
+  const env = asSource(options.env ?? openEnv(config.env));
+  const session = env.open();
   const agent = agentFor(config, env);
   const [initKey, loopKey0] = split(keyFromSeed(config.seed), 3);
   const evalKeys = evaluationKeys(config.seed, config.evalEpisodes);
@@ -236,7 +238,15 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
 
   let state: unknown = resume?.state ??
     tf.tidy(() => agent.init(initKey) as unknown as tf.TensorContainer);
-  let loop: LoopState = resume?.loop ?? freshLoop(config, env, loopKey0);
+  let loop: LoopState = resume?.loop ?? freshLoop(config, session, loopKey0);
+  if (resume !== undefined) {
+    if (loop.envState !== undefined && loop.envState !== null) session.load(loop.envState);
+    else {
+      // An engine-backed episode cannot be saved: start a new one (its key is a fold of the loop key).
+      const observation = session.reset(foldIn(loop.key, 1));
+      loop = { ...loop, observation: [...observation], episodeReturn: 0, episodeLength: 0 };
+    }
+  }
   if (resume !== undefined && resume.replay === undefined) {
     // Without the old transitions, collect `learningStarts` fresh ones (at least a batch) before updating.
     const wait = Math.max(config.learningStarts, config.batchSize);
@@ -246,7 +256,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const evals = [...loop.evals];
   const timing = [...(resume?.timing ?? [])];
   const wallBefore = timing.at(-1)?.wallSeconds ?? 0;
-  let { key: loopKey, envState, episodeReturn, episodeLength } = loop;
+  let { key: loopKey, episodeReturn, episodeLength } = loop;
   let observation: Float32Array = Float32Array.from(loop.observation);
   let lastMetrics: Record<string, number> = {};
   let lastCheckpoint: number | undefined = resume === undefined ? undefined : loop.step;
@@ -257,7 +267,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const loopAt = (t: number): LoopState => ({
     step: t,
     key: loopKey,
-    envState,
+    envState: session.save(),
     observation: [...observation],
     episodeReturn,
     episodeLength,
@@ -330,7 +340,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         ? randomAction(actKey, env)
         : readTensor(() => agent.explore(state, tf.tensor2d(observation, [1, env.observationSize]), actKey));
       if (!finite(action)) await fail("action", t);
-      const result = env.step(envState, action);
+      const result = session.step(action);
       if (!finite(result.observation)) await fail("observation", t);
       if (!Number.isFinite(result.reward)) await fail("reward", t);
       buffer.add({
@@ -354,11 +364,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
             formatMetrics(lastMetrics)
           }`,
         );
-        ({ state: envState, observation } = env.reset(resetKey));
+        observation = session.reset(resetKey);
         episodeReturn = 0;
         episodeLength = 0;
       } else {
-        envState = result.state;
         observation = result.observation;
       }
 
@@ -409,6 +418,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     }
   } finally {
     tensorsIn(state).forEach((x) => x.dispose());
+    session.dispose();
   }
   return { episodes, evals, wallSeconds: (performance.now() - started) / 1000, steps: t, interrupted };
 }

@@ -1,0 +1,26 @@
+/**
+ * Every environment the command line can name: the pure ones of `src/envs/registry.ts`, opened as
+ * sessions, and those built on a physics engine, which live here in the runtime layer.
+ *
+ * @module
+ */
+import { ENV_IDS, makeEnv } from "../envs/registry.ts";
+import { type EnvSource, pureSource } from "./env_session.ts";
+
+/** Ids of the environments that run on a physics engine (their state lives in the engine). */
+export const ENGINE_ENV_IDS: readonly string[] = [];
+
+/** Every environment id the runtime can open. */
+export const ALL_ENV_IDS: readonly string[] = [...ENV_IDS, ...ENGINE_ENV_IDS];
+
+/**
+ * Open an environment by id.
+ *
+ * @param id a registered id
+ * @returns its session source
+ * @throws {RangeError} `unknown environment "X" (known: ...)` for an unknown id
+ */
+export function openEnv(id: string): EnvSource {
+  if ((ENV_IDS as readonly string[]).includes(id)) return pureSource(makeEnv(id));
+  throw new RangeError(`unknown environment ${JSON.stringify(id)} (known: ${ALL_ENV_IDS.join(", ")})`);
+}
