@@ -38,10 +38,23 @@ function withSteps(args: readonly string[], steps: number): string[] {
   return out;
 }
 
-for (const algo of ["td3", "sac"]) {
-  Deno.test(`${algo}: a run of N steps equals N/2 steps resumed to N with --save-buffer, byte for byte`, async () => {
+const VARIANTS: readonly [string, string[]][] = [
+  ["td3", ["--algo", "td3"]],
+  ["sac", ["--algo", "sac"]],
+  ["td3 with Ornstein-Uhlenbeck noise", [
+    "--algo",
+    "td3",
+    "--noise-type",
+    "ou",
+    "--exploration-noise",
+    "0.5",
+  ]],
+];
+
+for (const [what, flags] of VARIANTS) {
+  Deno.test(`${what}: a run of N steps equals N/2 steps resumed to N with --save-buffer, byte for byte`, async () => {
     const cwd = await Deno.makeTempDir();
-    const args = ["--algo", algo, ...SMALL, "--save-buffer"];
+    const args = [...flags, ...SMALL, "--save-buffer"];
     assert.equal((await runTrain([...args, "--out", "straight"], cwd)).code, 0);
     // 450 is off the evaluation grid: the half run ends with an extra evaluation that the resumed run drops.
     const half = await runTrain([...withSteps(args, 450), "--out", "split"], cwd);
@@ -52,6 +65,20 @@ for (const algo of ["td3", "sac"]) {
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stdout, /from step 450/);
     await sameFiles(`${cwd}/straight`, `${cwd}/split`);
+    if (flags.includes("ou")) {
+      // The noise type changes what is explored: the same run with Gaussian noise differs.
+      const gaussian = await runTrain(
+        [...args.filter((x) => x !== "ou"), "--out", "gaussian"].map((x) =>
+          x === "--noise-type" ? "--noise-type=gaussian" : x
+        ),
+        cwd,
+      );
+      assert.equal(gaussian.code, 0, gaussian.stderr);
+      assert.notDeepEqual(
+        await Deno.readFile(`${cwd}/gaussian/episodes.csv`),
+        await Deno.readFile(`${cwd}/straight/episodes.csv`),
+      );
+    }
     await Deno.remove(cwd, { recursive: true });
   });
 }

@@ -75,6 +75,7 @@ const STRINGS = [
   "init",
   "seeds",
   "resume",
+  "noiseType",
 ] as const;
 
 const BOOLEANS = ["saveBuffer", "force"] as const;
@@ -112,6 +113,7 @@ Usage: deno task train [flags]
   --random-steps N          uniformly random actions for the first N steps
   --learning-starts N       updates (one per step) begin after N steps
  td3:
+  --noise-type NAME         gaussian (per step, default) | ou (Ornstein-Uhlenbeck, θ 0.15, dt 0.01)
   --exploration-noise X     exploration σ, fraction of the action half-range
   --policy-noise X          target smoothing σ, fraction of the action half-range
   --noise-clip X            target smoothing clip, fraction of the action half-range
@@ -241,7 +243,7 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
     if (E.isLeft(parsed)) return parsed;
     overrides.hidden = parsed.right;
   }
-  for (const name of ["env", "backend", "init"] as const) {
+  for (const name of ["env", "backend", "init", "noiseType"] as const) {
     const text = get(name);
     if (text !== undefined) overrides[name] = text;
   }

@@ -43,8 +43,15 @@ export interface CommonHyperparameters {
   readonly learningStarts: number;
 }
 
+/** Exploration noise of TD3: independent Gaussian per step, or Ornstein-Uhlenbeck (correlated in time). */
+export const NOISE_TYPES = ["gaussian", "ou"] as const;
+/** One of {@link NOISE_TYPES}. */
+export type NoiseType = typeof NOISE_TYPES[number];
+
 /** Hyperparameters of TD3. */
 export interface Td3Hyperparameters extends CommonHyperparameters {
+  /** Exploration noise: Gaussian per step (the paper's), or Ornstein-Uhlenbeck with θ 0.15, dt 0.01. */
+  readonly noiseType: NoiseType;
   /** Exploration noise σ (fraction of the action half-range). */
   readonly explorationNoise: number;
   /** Target smoothing noise σ (fraction of the action half-range). */
@@ -142,6 +149,7 @@ export const TD3_PRESETS: Readonly<Record<Preset, Td3Hyperparameters>> = {
     tau: 0.005,
     randomSteps: 1000,
     learningStarts: 1000,
+    noiseType: "gaussian",
     explorationNoise: 0.1,
     policyNoise: 0.2,
     noiseClip: 0.5,
@@ -149,6 +157,7 @@ export const TD3_PRESETS: Readonly<Record<Preset, Td3Hyperparameters>> = {
   },
   tuned: {
     ...TUNED_COMMON,
+    noiseType: "gaussian",
     explorationNoise: 0.1,
     policyNoise: 0.2,
     noiseClip: 0.5,
@@ -265,6 +274,7 @@ const FIELD_CHECKS: Readonly<Record<string, Check>> = {
   preset: oneOf("preset", PRESETS),
   backend: oneOf("backend", BACKENDS),
   init: oneOf("init", ["torch", "xavier"]),
+  noiseType: oneOf("noiseType", NOISE_TYPES),
   seed: int("seed", 0),
   steps: int("steps", 1, 1e9),
   hidden: (c) => {

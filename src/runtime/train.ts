@@ -15,6 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Metrics } from "../core/agents/agent.ts";
+import { OU_DEFAULTS, ouInit, ouStep } from "../core/noise/ornstein_uhlenbeck.ts";
 import { foldIn, type Key, keyFromSeed, split, uniform } from "../core/rng.ts";
 import type { TrainConfig } from "../config/train_config.ts";
 import type { Env, EnvSpec } from "../envs/env.ts";
@@ -77,6 +78,8 @@ export interface LoopState {
   readonly episodes: readonly EpisodeRow[];
   /** Every evaluation on the `evalEvery` grid (the extra one at the end of a run is not carried on). */
   readonly evals: readonly EvalRow[];
+  /** State of the Ornstein-Uhlenbeck exploration noise (TD3 with `noiseType: "ou"` only). */
+  readonly noise?: readonly number[];
 }
 
 /** A run to continue: the agent state (tensors now owned by {@link train}), the loop and the buffer. */
@@ -165,6 +168,11 @@ function randomAction(key: Key, env: EnvSpec): Float32Array {
   return u.map((x, i) => env.actionLow[i] + x * (env.actionHigh[i] - env.actionLow[i]));
 }
 
+/** Half the action range per dimension. */
+function halfRanges(env: EnvSpec): number[] {
+  return env.actionLow.map((low, i) => (env.actionHigh[i] - low) / 2);
+}
+
 /** One log field per metric: `critic loss 0.123 | alpha 0.51`. */
 function formatMetrics(metrics: Readonly<Record<string, number>>): string {
   return Object.entries(metrics)
@@ -189,7 +197,7 @@ export function evaluationKeys(seed: number, episodes: number): Key[] {
 }
 
 /** The loop state before the first step of a fresh run (the session's episode is reset here). */
-function freshLoop(config: TrainConfig, session: EnvSession, loopKey: Key): LoopState {
+function freshLoop(config: TrainConfig, session: EnvSession, spec: EnvSpec, loopKey: Key): LoopState {
   const [key, firstReset] = split(loopKey);
   const observation = session.reset(firstReset);
   return {
@@ -202,7 +210,13 @@ function freshLoop(config: TrainConfig, session: EnvSession, loopKey: Key): Loop
     updatesFrom: config.learningStarts,
     episodes: [],
     evals: [],
+    ...(usesOu(config) ? { noise: ouInit(spec.actionSize) } : {}),
   };
+}
+
+/** Whether the run explores with Ornstein-Uhlenbeck noise (TD3's `--noise-type ou`). */
+function usesOu(config: TrainConfig): boolean {
+  return config.algo === "td3" && config.noiseType === "ou";
 }
 
 const finite = (xs: ArrayLike<number>) => Array.prototype.every.call(xs, Number.isFinite);
@@ -238,7 +252,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
 
   let state: unknown = resume?.state ??
     tf.tidy(() => agent.init(initKey) as unknown as tf.TensorContainer);
-  let loop: LoopState = resume?.loop ?? freshLoop(config, session, loopKey0);
+  let loop: LoopState = resume?.loop ?? freshLoop(config, session, env, loopKey0);
   if (resume !== undefined) {
     if (loop.envState !== undefined && loop.envState !== null) session.load(loop.envState);
     else {
@@ -258,6 +272,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const wallBefore = timing.at(-1)?.wallSeconds ?? 0;
   let { key: loopKey, episodeReturn, episodeLength } = loop;
   let observation: Float32Array = Float32Array.from(loop.observation);
+  const ou = config.algo === "td3" && usesOu(config)
+    ? { options: { ...OU_DEFAULTS, sigma: config.explorationNoise }, half: halfRanges(env) }
+    : undefined;
+  let noise = ou === undefined ? undefined : (loop.noise ?? ouInit(env.actionSize));
   let lastMetrics: Record<string, number> = {};
   let lastCheckpoint: number | undefined = resume === undefined ? undefined : loop.step;
   const started = performance.now();
@@ -274,6 +292,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     updatesFrom: loop.updatesFrom,
     episodes,
     evals,
+    ...(noise === undefined ? {} : { noise }),
   });
   const writeLogs = async (finalEval?: EvalRow) => {
     const shown = finalEval === undefined ? evals : [...evals, finalEval];
@@ -336,9 +355,18 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       loopKey = nextLoop;
       const [actKey, sampleKey, resetKey] = split(stepKey, 3);
 
-      const action = t <= config.randomSteps
-        ? randomAction(actKey, env)
-        : readTensor(() => agent.explore(state, tf.tensor2d(observation, [1, env.observationSize]), actKey));
+      const obs = () => tf.tensor2d(observation, [1, env.observationSize]);
+      let action: Float32Array;
+      if (t <= config.randomSteps) action = randomAction(actKey, env);
+      else if (ou !== undefined && noise !== undefined) {
+        // μ(s) plus the half-range times the OU process, clipped to the bounds (as SB3 does).
+        const x = ouStep(noise, actKey, ou.options);
+        noise = x;
+        const mean = readTensor(() => agent.act(state, obs()));
+        action = mean.map((m, i) =>
+          Math.min(env.actionHigh[i], Math.max(env.actionLow[i], m + ou.half[i] * x[i]))
+        );
+      } else action = readTensor(() => agent.explore(state, obs(), actKey));
       if (!finite(action)) await fail("action", t);
       const result = session.step(action);
       if (!finite(result.observation)) await fail("observation", t);
@@ -365,6 +393,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
           }`,
         );
         observation = session.reset(resetKey);
+        if (noise !== undefined) noise = ouInit(env.actionSize);
         episodeReturn = 0;
         episodeLength = 0;
       } else {
