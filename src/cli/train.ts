@@ -137,7 +137,6 @@ async function resumeRun(command: Extract<Command, { kind: "resume" }>): Promise
     return;
   }
   const config = { ...loaded.right.config, steps };
-  await Deno.writeTextFile(`${command.dir}/config.json`, JSON.stringify(config, null, 2) + "\n");
   await trainOne(config, command.dir, resume);
 }
 
@@ -205,7 +204,6 @@ export async function main(args: readonly string[]): Promise<void> {
   }
   const out = command.out ?? await freshRunFolder(`runs/${config.algo}-${config.env}-seed${config.seed}`);
   await Deno.mkdir(out, { recursive: true });
-  await Deno.writeTextFile(`${out}/config.json`, JSON.stringify(config, null, 2) + "\n");
   await trainOne(config, out);
 }
 

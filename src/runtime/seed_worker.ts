@@ -14,7 +14,7 @@ import { train } from "./train.ts";
 export interface SeedJob {
   /** The run configuration, seed included. */
   readonly config: TrainConfig;
-  /** The run folder (exists, with config.json written). */
+  /** The run folder (exists; the worker writes every file in it). */
   readonly out: string;
 }
 

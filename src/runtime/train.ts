@@ -222,8 +222,7 @@ function usesOu(config: TrainConfig): boolean {
 const finite = (xs: ArrayLike<number>) => Array.prototype.every.call(xs, Number.isFinite);
 
 /**
- * Train an agent as configured and write the run folder: `config.json` is the caller's; this writes
- * `episodes.csv`, `evals.csv`, `timing.csv`, `learning_curve.svg`, and `checkpoint.safetensors` with
+ * Train an agent as configured and write the run folder: `config.json` first, then `episodes.csv`, `evals.csv`, `timing.csv`, `learning_curve.svg`, and `checkpoint.safetensors` with
  * `policy.safetensors` every `checkpointEvery` steps, at the end, and when stopped.
  *
  * @param config a validated configuration
@@ -346,6 +345,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     return { totalSteps: t, mean: result.mean, std: result.std };
   };
 
+  await writeFileAtomic(path("config.json"), JSON.stringify(config, null, 2) + "\n");
   let t = loop.step;
   let interrupted = false;
   try {

@@ -104,7 +104,6 @@ export async function trainSeeds(
       const dir = `${out}/seed-${seed}`;
       const seedConfig = { ...config, seed };
       await Deno.mkdir(dir);
-      await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(seedConfig, null, 2) + "\n");
       const stopped = await runWorker(
         { config: seedConfig, out: dir },
         (line) => log(`[seed ${seed}] ${line}`),
