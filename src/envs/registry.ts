@@ -6,10 +6,11 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import type { Env } from "./env.ts";
+import { mountainCar, type MountainCarState } from "./mountain_car.ts";
 import { pendulum, type PendulumState } from "./pendulum.ts";
 
 /** The registered environment ids. */
-export const ENV_IDS = ["Pendulum-v1"] as const;
+export const ENV_IDS = ["Pendulum-v1", "MountainCarContinuous-v0"] as const;
 
 /** A registered environment id. */
 export type EnvId = typeof ENV_IDS[number];
@@ -23,6 +24,7 @@ export type EnvId = typeof ENV_IDS[number];
  * ```ts
  * import { isEnvId } from "./registry.ts";
  * isEnvId("Pendulum-v1"); // true
+ * isEnvId("MountainCarContinuous-v0"); // true
  * isEnvId("CartPole-v1"); // false
  * ```
  */
@@ -48,6 +50,18 @@ function unknownEnvMessage(id: string): string {
  */
 export function makeEnv(id: "Pendulum-v1"): Env<PendulumState>;
 /**
+ * Build `MountainCarContinuous-v0` with its default options (goal velocity 0).
+ *
+ * @param id `"MountainCarContinuous-v0"`
+ * @returns the environment
+ * @example
+ * ```ts
+ * import { makeEnv } from "./registry.ts";
+ * makeEnv("MountainCarContinuous-v0").maxEpisodeSteps; // 999
+ * ```
+ */
+export function makeEnv(id: "MountainCarContinuous-v0"): Env<MountainCarState>;
+/**
  * Build an environment named by a runtime string.
  *
  * @param id any string
@@ -59,6 +73,8 @@ export function makeEnv(id: string): Env<unknown> {
   switch (id) {
     case "Pendulum-v1":
       return pendulum();
+    case "MountainCarContinuous-v0":
+      return mountainCar();
     default:
       throw new RangeError(unknownEnvMessage(id));
   }
@@ -74,7 +90,7 @@ export function makeEnv(id: string): Env<unknown> {
  * import * as E from "fp-ts/lib/Either.js";
  * import { lookupEnv } from "./registry.ts";
  * E.isRight(lookupEnv("Pendulum-v1")); // true
- * lookupEnv("Nope-v0"); // E.left('unknown environment "Nope-v0" (known: Pendulum-v1)')
+ * lookupEnv("Nope-v0"); // E.left('unknown environment "Nope-v0" (known: Pendulum-v1, MountainCarContinuous-v0)')
  * ```
  */
 export function lookupEnv(id: string): E.Either<string, Env<unknown>> {
