@@ -6,9 +6,10 @@
  */
 import { ENV_IDS, makeEnv } from "../envs/registry.ts";
 import { type EnvSource, pureSource } from "./env_session.ts";
+import { lunarLanderContinuous } from "./envs/lunar_lander.ts";
 
 /** Ids of the environments that run on a physics engine (their state lives in the engine). */
-export const ENGINE_ENV_IDS: readonly string[] = [];
+export const ENGINE_ENV_IDS: readonly string[] = ["LunarLanderContinuous-v3"];
 
 /** Every environment id the runtime can open. */
 export const ALL_ENV_IDS: readonly string[] = [...ENV_IDS, ...ENGINE_ENV_IDS];
@@ -22,5 +23,6 @@ export const ALL_ENV_IDS: readonly string[] = [...ENV_IDS, ...ENGINE_ENV_IDS];
  */
 export function openEnv(id: string): EnvSource {
   if ((ENV_IDS as readonly string[]).includes(id)) return pureSource(makeEnv(id));
+  if (id === "LunarLanderContinuous-v3") return lunarLanderContinuous();
   throw new RangeError(`unknown environment ${JSON.stringify(id)} (known: ${ALL_ENV_IDS.join(", ")})`);
 }
