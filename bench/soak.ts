@@ -204,10 +204,15 @@ function soak(algo: Algo, backend: BackendName, updates: number, every: number):
   const counts = [...new Set(periodic.map((r) => r.numTensors))].join(", ");
   const growth = final.rss - first.rss;
   const tensors = flat ? `stayed exactly ${first.numTensors}` : `changed (${counts})`;
-  const rss = `${growth.toFixed(1)} MB (${((100 * growth) / first.rss).toFixed(1)}%) from ` +
-    `${first.rss.toFixed(1)} to ${final.rss.toFixed(1)} MB`;
+  const sign = growth >= 0 ? "+" : "−";
+  const [low, high] = [Math.min(...periodic.map((r) => r.rss)), Math.max(...periodic.map((r) => r.rss))];
+  const rss =
+    `${first.rss.toFixed(1)} → ${final.rss.toFixed(1)} MB, ${sign}${Math.abs(growth).toFixed(1)} MB ` +
+    `(${sign}${Math.abs((100 * growth) / first.rss).toFixed(1)}%), range ${low.toFixed(1)}–${
+      high.toFixed(1)
+    } MB`;
   console.log(
-    `verdict: live tensors ${tensors} from update ${first.updates} to ${final.updates}; rss grew ${rss}; ` +
+    `verdict: live tensors ${tensors} from update ${first.updates} to ${final.updates}; rss ${rss}; ` +
       `metrics and actions ${finite ? "all finite" : "NOT all finite"}; ` +
       `${tf.memory().numTensors} tensors left after disposing the agent state`,
   );
