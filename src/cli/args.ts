@@ -86,7 +86,8 @@ export const USAGE = `Train TD3, SAC or the lecture's value-network SAC on a con
 Usage: deno task train [flags]
 
   --algo NAME               td3 | sac | sac-v (default td3)
-  --env ID                  Pendulum-v1 (default) | MountainCarContinuous-v0 | LunarLanderContinuous-v3
+  --env ID                  Pendulum-v1 (default) | MountainCarContinuous-v0 |
+                            LunarLanderContinuous-v3 | BipedalWalker-v3
   --seed N                  seed of every random draw (default 0)
   --seeds A-B | A,B,…       train several seeds in parallel (one worker per core) into OUT/seed-N, plus
                             an aggregate curve with a 95% band (default OUT: runs/ALGO-ENV-seedsA-B)

@@ -6,10 +6,11 @@
  */
 import { ENV_IDS, makeEnv } from "../envs/registry.ts";
 import { type EnvSource, pureSource } from "./env_session.ts";
+import { bipedalWalker } from "./envs/bipedal_walker.ts";
 import { lunarLanderContinuous } from "./envs/lunar_lander.ts";
 
 /** Ids of the environments that run on a physics engine (their state lives in the engine). */
-export const ENGINE_ENV_IDS: readonly string[] = ["LunarLanderContinuous-v3"];
+export const ENGINE_ENV_IDS: readonly string[] = ["LunarLanderContinuous-v3", "BipedalWalker-v3"];
 
 /** Every environment id the runtime can open. */
 export const ALL_ENV_IDS: readonly string[] = [...ENV_IDS, ...ENGINE_ENV_IDS];
@@ -24,5 +25,6 @@ export const ALL_ENV_IDS: readonly string[] = [...ENV_IDS, ...ENGINE_ENV_IDS];
 export function openEnv(id: string): EnvSource {
   if ((ENV_IDS as readonly string[]).includes(id)) return pureSource(makeEnv(id));
   if (id === "LunarLanderContinuous-v3") return lunarLanderContinuous();
+  if (id === "BipedalWalker-v3") return bipedalWalker();
   throw new RangeError(`unknown environment ${JSON.stringify(id)} (known: ${ALL_ENV_IDS.join(", ")})`);
 }
