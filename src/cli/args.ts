@@ -263,7 +263,8 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
     seeds = parsed.right;
     overrides.seed = seeds[0];
   }
-  const config = { ...DEFAULTS, ...presetFor(algo, preset), algo, preset, ...overrides } as TrainConfig;
+  const env = get("env") ?? DEFAULTS.env;
+  const config = { ...DEFAULTS, ...presetFor(algo, preset, env), algo, preset, ...overrides } as TrainConfig;
   return pipe(
     validateConfig(config),
     E.map((c): Command => ({

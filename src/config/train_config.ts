@@ -207,17 +207,42 @@ export const SAC_V_PRESETS: Readonly<Record<Preset, SacVHyperparameters>> = {
 };
 
 /**
- * The hyperparameters of an algorithm's preset.
+ * `tuned` presets for environments other than Pendulum-v1, by environment and algorithm: `--preset tuned`
+ * (the default) picks these when the run's environment has one, and Pendulum's otherwise.
+ */
+export const ENV_TUNED_PRESETS: Readonly<
+  Record<string, { readonly td3?: Td3Hyperparameters; readonly sac?: SacHyperparameters }>
+> = {
+  /**
+   * Stable-Baselines3 zoo's TD3 numbers for LunarLanderContinuous (γ 0.98, buffer 200000, 10000 random
+   * steps before learning, Gaussian exploration 0.1, Adam 1e-3) on 128-128 networks with batch 128.
+   */
+  "LunarLanderContinuous-v3": {
+    td3: {
+      ...TD3_PRESETS.tuned,
+      gamma: 0.98,
+      bufferSize: 200_000,
+      randomSteps: 10_000,
+      learningStarts: 10_000,
+    },
+  },
+};
+
+/**
+ * The hyperparameters of an algorithm's preset, for an environment.
  *
  * @param algo the algorithm
  * @param preset the preset
+ * @param env the environment (`tuned` has its own numbers for some; Pendulum-v1's otherwise)
  * @returns its hyperparameters
  */
 export function presetFor(
   algo: Algo,
   preset: Preset,
+  env = "Pendulum-v1",
 ): Td3Hyperparameters | SacHyperparameters | SacVHyperparameters {
-  return { td3: TD3_PRESETS, sac: SAC_PRESETS, "sac-v": SAC_V_PRESETS }[algo][preset];
+  const own = preset === "tuned" && algo !== "sac-v" ? ENV_TUNED_PRESETS[env]?.[algo] : undefined;
+  return own ?? { td3: TD3_PRESETS, sac: SAC_PRESETS, "sac-v": SAC_V_PRESETS }[algo][preset];
 }
 
 /** What the defaults are when no flag is given: `deno task train` alone. */
