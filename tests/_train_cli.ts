@@ -16,16 +16,9 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/**
- * Run the train command with `args` in the folder `cwd`.
- *
- * @param args command-line flags
- * @param cwd working directory (relative `--out` paths land here)
- * @returns exit code and output
- */
-export async function runTrain(args: readonly string[], cwd: string): Promise<CliResult> {
+async function runCli(script: string, args: readonly string[], cwd: string): Promise<CliResult> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--config", `${root}deno.json`, "-A", `${root}src/cli/train.ts`, ...args],
+    args: ["run", "--quiet", "--config", `${root}deno.json`, "-A", `${root}src/cli/${script}`, ...args],
     cwd,
     env: { NO_COLOR: "1" },
     stdout: "piped",
@@ -33,6 +26,17 @@ export async function runTrain(args: readonly string[], cwd: string): Promise<Cl
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/**
+ * Run the train command with `args` in the folder `cwd`.
+ *
+ * @param args command-line flags
+ * @param cwd working directory (relative `--out` paths land here)
+ * @returns exit code and output
+ */
+export function runTrain(args: readonly string[], cwd: string): Promise<CliResult> {
+  return runCli("train.ts", args, cwd);
 }
 
 /** A train command running in the background, for signal tests. */
@@ -97,14 +101,6 @@ export function startTrain(args: readonly string[], cwd: string): RunningTrain {
  * @param cwd working directory
  * @returns exit code and output
  */
-export async function runEval(args: readonly string[], cwd: string): Promise<CliResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--config", `${root}deno.json`, "-A", `${root}src/cli/eval.ts`, ...args],
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+export function runEval(args: readonly string[], cwd: string): Promise<CliResult> {
+  return runCli("eval.ts", args, cwd);
 }

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { escapeXml } from "./_xml.ts";
 
 /** The return of one finished training episode, at the environment step count when it ended. */
 export interface EpisodePoint {
@@ -107,25 +108,6 @@ const ok = (v: number): boolean => Number.isFinite(v) && Math.abs(v) <= MAX_ABS;
 function num(v: number): string {
   const r = Math.round(v * 10) / 10;
   return (r === 0 ? 0 : r).toFixed(1);
-}
-
-const ENTITIES: Readonly<Record<string, string>> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&apos;",
-};
-
-/** Text safe for XML content: entities escaped, characters XML forbids dropped. */
-function escapeXml(text: string): string {
-  let out = "";
-  for (const ch of text.toWellFormed()) {
-    const c = ch.codePointAt(0)!;
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffe || c === 0xffff) continue;
-    out += ENTITIES[ch] ?? ch;
-  }
-  return out;
 }
 
 function sortedBySteps<T extends { readonly totalSteps: number }>(points: readonly T[]): T[] {

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { escapeXml } from "./_xml.ts";
 
 /** One frame of an episode. */
 export interface PendulumFrame {
@@ -66,25 +67,6 @@ function label(v: number, decimals: number, sign = false): string {
   const zero = Number(s) === 0;
   if (s.startsWith("-")) return zero ? s.slice(1) : MINUS + s.slice(1);
   return sign && !zero ? `+${s}` : s;
-}
-
-const ENTITIES: Readonly<Record<string, string>> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&apos;",
-};
-
-/** Text safe for XML content: markup characters escaped, characters XML 1.0 forbids dropped. */
-function escapeXml(text: string): string {
-  let out = "";
-  for (const ch of text.toWellFormed()) {
-    const c = ch.codePointAt(0)!;
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffe || c === 0xffff) continue;
-    out += ENTITIES[ch] ?? ch;
-  }
-  return out;
 }
 
 /**
