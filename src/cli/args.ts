@@ -11,6 +11,7 @@ import {
   type Algo,
   ALGOS,
   DEFAULTS,
+  ENV_RUN_DEFAULTS,
   hyperparameterNames,
   kebab,
   type Preset,
@@ -91,7 +92,8 @@ Usage: deno task train [flags]
   --seed N                  seed of every random draw (default 0)
   --seeds A-B | A,B,…       train several seeds in parallel (one worker per core) into OUT/seed-N, plus
                             an aggregate curve with a 95% band (default OUT: runs/ALGO-ENV-seedsA-B)
-  --steps N                 environment steps (default 20000)
+  --steps N                 environment steps (default 20000; MountainCar 60000, LunarLander 300000,
+                            BipedalWalker 1000000)
   --out DIR                 run folder; must not exist (default runs/ALGO-ENV-seedN, made unique)
   --force                   replace the run folder at --out (only a folder holding nothing but run files)
   --resume DIR              continue the run in DIR from its checkpoint (only --steps may be given too)
@@ -264,7 +266,14 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
     overrides.seed = seeds[0];
   }
   const env = get("env") ?? DEFAULTS.env;
-  const config = { ...DEFAULTS, ...presetFor(algo, preset, env), algo, preset, ...overrides } as TrainConfig;
+  const config = {
+    ...DEFAULTS,
+    ...ENV_RUN_DEFAULTS[env],
+    ...presetFor(algo, preset, env),
+    algo,
+    preset,
+    ...overrides,
+  } as TrainConfig;
   return pipe(
     validateConfig(config),
     E.map((c): Command => ({
