@@ -5,7 +5,8 @@
  * evaluation, wall time and environment steps per second with one update per step)
  * and an aggregate learning curve (mean of the evaluation means with a 95% t-interval across seeds).
  *
- *     deno run -A bench/pendulum_seeds.ts --algo td3 --preset tuned --seeds 0-4 --steps 20000 --eval-every 1000
+ *     deno run -A bench/seed_results.ts --algo td3 --preset tuned --seeds 0-4 --steps 20000 --eval-every 1000
+ *     deno run -A bench/seed_results.ts --env MountainCarContinuous-v0 --steps 60000 --eval-every 5000
  *
  * @module
  */
@@ -16,20 +17,29 @@ import { learningCurveSvg } from "../src/runtime/plot.ts";
 const { values } = parseArgs({
   args: Deno.args,
   options: {
+    env: { type: "string", default: "Pendulum-v1" },
     algo: { type: "string", default: "td3" },
     preset: { type: "string", default: "tuned" },
     seeds: { type: "string", default: "0-4" },
     steps: { type: "string", default: "20000" },
     "eval-every": { type: "string", default: "1000" },
     parallel: { type: "string", default: "2" },
-    threshold: { type: "string", default: "-200" },
+    threshold: { type: "string" },
     out: { type: "string" },
   },
 });
 const [lo, hi] = values.seeds!.split("-").map(Number);
 const seeds = Array.from({ length: (hi ?? lo) - lo + 1 }, (_, i) => lo + i);
-const threshold = Number(values.threshold);
-const out = values.out ?? `runs/pendulum-${values.algo}-${values.preset}-seeds`;
+/** What counts as solved, by environment (Pendulum: −200; the others: Gymnasium's or the issue's targets). */
+const SOLVED: Readonly<Record<string, number>> = {
+  "Pendulum-v1": -200,
+  "MountainCarContinuous-v0": 90,
+  "LunarLanderContinuous-v3": 200,
+  "BipedalWalker-v3": 300,
+};
+const env = values.env!;
+const threshold = Number(values.threshold ?? SOLVED[env] ?? 0);
+const out = values.out ?? `runs/${env}-${values.algo}-${values.preset}-seeds`;
 const root = new URL("..", import.meta.url).pathname;
 await Deno.mkdir(out, { recursive: true });
 
@@ -38,7 +48,8 @@ async function finished(seed: number): Promise<boolean> {
   try {
     const config = JSON.parse(await Deno.readTextFile(`${out}/seed-${seed}/config.json`));
     const evals = (await Deno.readTextFile(`${out}/seed-${seed}/evals.csv`)).trim().split("\n");
-    return config.algo === values.algo && config.preset === values.preset && config.seed === seed &&
+    return config.env === env && config.algo === values.algo && config.preset === values.preset &&
+      config.seed === seed &&
       config.steps === Number(values.steps) && config.evalEvery === Number(values["eval-every"]) &&
       evals.at(-1)!.startsWith(`${values.steps},`);
   } catch {
@@ -54,6 +65,8 @@ async function runSeed(seed: number): Promise<void> {
     "-A",
     "--quiet",
     `${root}src/cli/train.ts`,
+    "--env",
+    env,
     "--algo",
     values.algo!,
     "--preset",
@@ -100,7 +113,7 @@ await Deno.writeTextFile(
   learningCurveSvg({
     title: `${
       values.algo!.toUpperCase()
-    } (${values.preset}) on Pendulum-v1: evaluation mean over seeds ${values.seeds}, 95% CI`,
+    } (${values.preset}) on ${env}: evaluation mean over seeds ${values.seeds}, 95% CI`,
     bands: [{ label: `mean of ${seeds.length} seeds ± 95% CI`, points }],
     reference: { value: threshold, label: String(threshold).replace("-", "−") },
   }),
