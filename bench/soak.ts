@@ -12,6 +12,9 @@
  *
  *     deno run -A bench/soak.ts --buffer-memory 1000000
  *
+ * RSS follows V8's garbage-collection sawtooth. Run with `--v8-flags=--expose-gc` to collect garbage before
+ * each report, which steadies the RSS readings and adds the live JS heap to each line.
+ *
  * Every random number comes from keys derived from seed 0. MB here is 10^6 bytes.
  *
  * @module
@@ -53,6 +56,8 @@ function positiveInt(flag: string, value: string): number {
 }
 
 const rssMb = () => Deno.memoryUsage().rss / MB;
+/** V8's full collection, present only under `--v8-flags=--expose-gc`. */
+const gc = (globalThis as { gc?: () => void }).gc;
 
 /** Uniformly random action inside the environment's bounds. */
 function randomAction(key: Key, env: Env<unknown>): Float32Array {
@@ -112,6 +117,8 @@ interface Report {
   readonly updates: number;
   readonly numTensors: number;
   readonly rss: number;
+  /** Live JS heap after a full collection, when `gc` is exposed. */
+  readonly heap?: number;
 }
 
 /** Run `updates` updates of `algo` and print the tensor count and RSS every `every` updates. */
@@ -159,16 +166,19 @@ function soak(algo: Algo, backend: BackendName, updates: number, every: number):
   let last = { t: started, updates: 0 };
   const report = (u: number): void => {
     const now = performance.now();
+    gc?.();
     const { numTensors, numBytes } = tf.memory();
     const rss = rssMb();
-    reports.push({ updates: u, numTensors, rss });
+    const heap = gc === undefined ? undefined : Deno.memoryUsage().heapUsed / MB;
+    reports.push({ updates: u, numTensors, rss, heap });
     const rate = u === 0 ? "–" : (((u - last.updates) * 1000) / (now - last.t)).toFixed(0);
     console.log(
       `updates ${String(u).padStart(String(updates).length)} | ${((now - started) / 1000).toFixed(1)} s | ` +
         `${rate} updates/s | tensors ${numTensors} | tensor MB ${(numBytes / MB).toFixed(2)} | ` +
-        `rss MB ${rss.toFixed(1)}`,
+        `rss MB ${rss.toFixed(1)}${heap === undefined ? "" : ` | js heap MB ${heap.toFixed(1)}`}`,
     );
-    last = { t: now, updates: u };
+    // Time spent collecting and printing is not charged to the next interval.
+    last = { t: performance.now(), updates: u };
   };
 
   console.log(
@@ -211,8 +221,11 @@ function soak(algo: Algo, backend: BackendName, updates: number, every: number):
     `(${sign}${Math.abs((100 * growth) / first.rss).toFixed(1)}%), range ${low.toFixed(1)}–${
       high.toFixed(1)
     } MB`;
+  const heap = first.heap === undefined
+    ? ""
+    : `; js heap ${first.heap.toFixed(1)} → ${final.heap!.toFixed(1)} MB`;
   console.log(
-    `verdict: live tensors ${tensors} from update ${first.updates} to ${final.updates}; rss ${rss}; ` +
+    `verdict: live tensors ${tensors} from update ${first.updates} to ${final.updates}; rss ${rss}${heap}; ` +
       `metrics and actions ${finite ? "all finite" : "NOT all finite"}; ` +
       `${tf.memory().numTensors} tensors left after disposing the agent state`,
   );

@@ -1,7 +1,8 @@
 /**
- * A replay buffer: a ring of float32 arrays (capacity up to millions of transitions; storage grows by
- * doubling as transitions arrive, so a short run does not pay for a large capacity) with uniform sampling
- * driven by an RNG key. It stores `terminated`, never `truncated`: a transition cut by the
+ * A replay buffer: a ring of float32 rows (capacity up to millions of transitions) with uniform sampling
+ * driven by an RNG key. Storage comes in chunks of 16384 rows allocated as transitions arrive, so a short
+ * run does not pay for a large capacity and nothing is ever copied to grow: a full buffer holds exactly its
+ * (2·obs + act + 2)·4 bytes per transition. It stores `terminated`, never `truncated`: a transition cut by the
  * time limit still bootstraps from its next state.
  *
  * This is runtime-side mutable storage; sampling is a pure function of the contents and the key.
@@ -56,40 +57,77 @@ export interface ReplaySnapshot {
   readonly terminated: Float32Array;
 }
 
-const INITIAL_ROWS = 4096;
+const CHUNK_BITS = 14;
+const CHUNK_ROWS = 1 << CHUNK_BITS;
+const ROW_MASK = CHUNK_ROWS - 1;
+
+/** One chunk of rows of every field. */
+interface Chunk {
+  readonly obs: Float32Array;
+  readonly act: Float32Array;
+  readonly rew: Float32Array;
+  readonly next: Float32Array;
+  readonly term: Float32Array;
+}
 
 /** A fixed-capacity ring buffer of transitions. */
 export class ReplayBuffer {
   /** Sizes given at construction. */
   readonly options: ReplayBufferOptions;
-  #obs: Float32Array;
-  #act: Float32Array;
-  #rew: Float32Array;
-  #next: Float32Array;
-  #term: Float32Array;
-  #rows: number;
+  readonly #chunks: Chunk[] = [];
   #size = 0;
   #head = 0;
 
   /**
-   * Allocate the storage.
+   * An empty buffer (storage is allocated as transitions arrive).
    *
    * @param options capacity and sizes
    */
   constructor(options: ReplayBufferOptions) {
-    const { capacity, observationSize: o, actionSize: a } = options;
     for (const [name, v] of Object.entries(options)) {
       if (!Number.isSafeInteger(v) || v < 1) {
         throw new RangeError(`replay buffer ${name} must be ≥ 1, got ${v}`);
       }
     }
     this.options = options;
-    this.#rows = Math.min(capacity, INITIAL_ROWS);
-    this.#obs = new Float32Array(this.#rows * o);
-    this.#act = new Float32Array(this.#rows * a);
-    this.#rew = new Float32Array(this.#rows);
-    this.#next = new Float32Array(this.#rows * o);
-    this.#term = new Float32Array(this.#rows);
+  }
+
+  /** The chunk holding row `i`, allocated on first use (the last one only as long as the capacity needs). */
+  #chunk(i: number): Chunk {
+    const c = i >> CHUNK_BITS;
+    const existing = this.#chunks[c];
+    if (existing !== undefined) return existing;
+    const { capacity, observationSize: o, actionSize: a } = this.options;
+    const rows = Math.min(CHUNK_ROWS, capacity - c * CHUNK_ROWS);
+    const chunk = {
+      obs: new Float32Array(rows * o),
+      act: new Float32Array(rows * a),
+      rew: new Float32Array(rows),
+      next: new Float32Array(rows * o),
+      term: new Float32Array(rows),
+    };
+    this.#chunks[c] = chunk;
+    return chunk;
+  }
+
+  /** Copy rows `[0, n)` of every field out of (`out`) or into (`!out`) contiguous arrays. */
+  #copy(n: number, flat: Omit<ReplaySnapshot, "size" | "head">, out: boolean): void {
+    const { observationSize: o, actionSize: a } = this.options;
+    for (let start = 0; start < n; start += CHUNK_ROWS) {
+      const rows = Math.min(CHUNK_ROWS, n - start);
+      const ch = this.#chunk(start);
+      const pairs: [Float32Array, Float32Array, number][] = [
+        [ch.obs, flat.observations, o],
+        [ch.act, flat.actions, a],
+        [ch.rew, flat.rewards, 1],
+        [ch.next, flat.nextObservations, o],
+        [ch.term, flat.terminated, 1],
+      ];
+      for (const [chunk, whole, w] of pairs) {
+        if (out) whole.set(chunk.subarray(0, rows * w), start * w);
+        else chunk.set(whole.subarray(start * w, (start + rows) * w));
+      }
+    }
   }
 
   /**
@@ -121,12 +159,7 @@ export class ReplayBuffer {
       );
     }
     const buffer = new ReplayBuffer(options);
-    buffer.#grow(size);
-    buffer.#obs.set(snapshot.observations);
-    buffer.#act.set(snapshot.actions);
-    buffer.#rew.set(snapshot.rewards);
-    buffer.#next.set(snapshot.nextObservations);
-    buffer.#term.set(snapshot.terminated);
+    buffer.#copy(size, snapshot, false);
     buffer.#size = size;
     buffer.#head = head % capacity;
     return buffer;
@@ -140,34 +173,15 @@ export class ReplayBuffer {
   snapshot(): ReplaySnapshot {
     const { observationSize: o, actionSize: a } = this.options;
     const n = this.#size;
-    return {
-      size: n,
-      head: this.#head,
-      observations: this.#obs.slice(0, n * o),
-      actions: this.#act.slice(0, n * a),
-      rewards: this.#rew.slice(0, n),
-      nextObservations: this.#next.slice(0, n * o),
-      terminated: this.#term.slice(0, n),
+    const flat = {
+      observations: new Float32Array(n * o),
+      actions: new Float32Array(n * a),
+      rewards: new Float32Array(n),
+      nextObservations: new Float32Array(n * o),
+      terminated: new Float32Array(n),
     };
-  }
-
-  /** Make room for at least `rows` rows (never more than the capacity), keeping what is stored. */
-  #grow(rows: number): void {
-    if (rows <= this.#rows) return;
-    const { capacity, observationSize: o, actionSize: a } = this.options;
-    let next = this.#rows;
-    while (next < rows) next = Math.min(capacity, next * 2);
-    const bigger = (old: Float32Array, width: number) => {
-      const x = new Float32Array(next * width);
-      x.set(old);
-      return x;
-    };
-    this.#obs = bigger(this.#obs, o);
-    this.#act = bigger(this.#act, a);
-    this.#rew = bigger(this.#rew, 1);
-    this.#next = bigger(this.#next, o);
-    this.#term = bigger(this.#term, 1);
-    this.#rows = next;
+    this.#copy(n, flat, true);
+    return { size: n, head: this.#head, ...flat };
   }
 
   /** Number of transitions stored. */
@@ -186,12 +200,13 @@ export class ReplayBuffer {
       throw new RangeError("replay buffer: transition sizes do not match the buffer");
     }
     const i = this.#head;
-    this.#grow(i + 1);
-    this.#obs.set(t.observation, i * o);
-    this.#act.set(t.action, i * a);
-    this.#rew[i] = t.reward;
-    this.#next.set(t.nextObservation, i * o);
-    this.#term[i] = t.terminated ? 1 : 0;
+    const ch = this.#chunk(i);
+    const r = i & ROW_MASK;
+    ch.obs.set(t.observation, r * o);
+    ch.act.set(t.action, r * a);
+    ch.rew[r] = t.reward;
+    ch.next.set(t.nextObservation, r * o);
+    ch.term[r] = t.terminated ? 1 : 0;
     this.#head = (i + 1) % capacity;
     this.#size = Math.min(this.#size + 1, capacity);
   }
@@ -217,11 +232,13 @@ export class ReplayBuffer {
     };
     for (let j = 0; j < batchSize; j++) {
       const i = idx[j];
-      batch.observations.set(this.#obs.subarray(i * o, (i + 1) * o), j * o);
-      batch.actions.set(this.#act.subarray(i * a, (i + 1) * a), j * a);
-      batch.rewards[j] = this.#rew[i];
-      batch.nextObservations.set(this.#next.subarray(i * o, (i + 1) * o), j * o);
-      batch.terminated[j] = this.#term[i];
+      const ch = this.#chunks[i >> CHUNK_BITS];
+      const r = i & ROW_MASK;
+      batch.observations.set(ch.obs.subarray(r * o, (r + 1) * o), j * o);
+      batch.actions.set(ch.act.subarray(r * a, (r + 1) * a), j * a);
+      batch.rewards[j] = ch.rew[r];
+      batch.nextObservations.set(ch.next.subarray(r * o, (r + 1) * o), j * o);
+      batch.terminated[j] = ch.term[r];
     }
     return batch;
   }

@@ -103,3 +103,19 @@ Deno.test("a snapshot that does not fit the buffer is refused with one line", ()
   );
   assert.throws(() => ReplayBuffer.restore(options, { ...snap, size: 4, head: 1 }), /does not fit/);
 });
+
+Deno.test("rows across storage chunks keep their transitions, and the ring wraps across chunks", () => {
+  const buffer = new ReplayBuffer({ capacity: 40_000, observationSize: 2, actionSize: 1 });
+  for (let i = 0; i < 50_000; i++) buffer.add(transition(i));
+  assert.equal(buffer.size, 40_000);
+  const snap = buffer.snapshot();
+  assert.equal(snap.head, 10_000);
+  // Row r holds transition r + 40000 for r < 10000 (overwritten), else transition r.
+  for (const r of [0, 9_999, 10_000, 16_383, 16_384, 32_767, 32_768, 39_999]) {
+    const i = r < 10_000 ? r + 40_000 : r;
+    assert.equal(snap.rewards[r], i * 10);
+    assert.deepEqual([...snap.observations.subarray(2 * r, 2 * r + 2)], [i, i + 0.5]);
+  }
+  const copy = ReplayBuffer.restore(buffer.options, snap);
+  assert.deepEqual(copy.sample(keyFromSeed(1), 512), buffer.sample(keyFromSeed(1), 512));
+});
