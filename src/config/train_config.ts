@@ -242,6 +242,16 @@ export const ENV_TUNED_PRESETS: Readonly<
       learningStarts: 10_000,
     },
   },
+  /** The same Stable-Baselines3 zoo TD3 numbers as for LunarLander (the zoo uses them for BipedalWalker too). */
+  "BipedalWalker-v3": {
+    td3: {
+      ...TD3_PRESETS.tuned,
+      gamma: 0.98,
+      bufferSize: 200_000,
+      randomSteps: 10_000,
+      learningStarts: 10_000,
+    },
+  },
 };
 
 /**
