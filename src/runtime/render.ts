@@ -71,6 +71,16 @@ const RENDERERS: Readonly<Record<string, Renderer>> = {
 };
 
 /**
+ * Whether episodes of an environment can be animated.
+ *
+ * @param envId the environment's id
+ * @returns true when {@link renderEpisode} has a renderer for it
+ */
+export function hasRenderer(envId: string): boolean {
+  return envId in RENDERERS;
+}
+
+/**
  * Animate an episode of an environment.
  *
  * @param envId the environment's id
