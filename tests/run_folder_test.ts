@@ -128,7 +128,24 @@ const CASES: readonly [string, Damage, "train" | "eval", string[], RegExp][] = [
     /does not fit its configuration .*has shape \[16\], expected \[32\]/,
   ],
   [
-    "a checkpoint of another algorithm than config.json says",
+    "a checkpoint whose configuration names another algorithm than its networks",
+    withConfig({
+      algo: "sac",
+      noiseType: undefined,
+      explorationNoise: undefined,
+      policyNoise: undefined,
+      noiseClip: undefined,
+      policyDelay: undefined,
+      init: "torch",
+      alpha: 1,
+      alphaLr: 1e-3,
+    }),
+    "train",
+    ["--resume", "run", "--steps", "600"],
+    /does not fit its configuration \(sac on Pendulum-v1/,
+  ],
+  [
+    "a config.json naming another environment than the checkpoint",
     async (cwd) => {
       const path = `${cwd}/run/config.json`;
       const config = JSON.parse(await Deno.readTextFile(path));
