@@ -120,3 +120,20 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     await Deno.remove(cwd, { recursive: true });
   });
 }
+
+Deno.test("an interrupted --seeds run continues with one --resume of its folder, each seed as if never stopped", async () => {
+  const cwd = await Deno.makeTempDir();
+  const args = [...withSteps(SMALL, 2000), "--save-buffer"];
+  const child = startTrain([...args, "--seeds", "0-1", "--out", "many"], cwd);
+  await child.waitFor(/\[seed 1\] episode 2 \|/);
+  child.process.kill("SIGINT");
+  const cut = await child.done;
+  assert.equal(cut.code, 130, cut.stderr);
+  assert.match(cut.stderr.trim(), /^interrupted by SIGINT; .*--resume many$/);
+  const resumed = await runTrain(["--resume", "many"], cwd);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.ok((await Deno.stat(`${cwd}/many/learning_curve_mean.svg`)).isFile);
+  assert.equal((await runTrain([...args, "--seed", "1", "--out", "alone"], cwd)).code, 0);
+  await sameFiles(`${cwd}/alone`, `${cwd}/many/seed-1`);
+  await Deno.remove(cwd, { recursive: true });
+});

@@ -121,7 +121,62 @@ async function trainOne(config: TrainConfig, out: string, resume?: ResumePoint):
   );
 }
 
+/** The seeds of a `--seeds` folder (its `seed-N` subfolders holding checkpoints), if it is one. */
+async function seedFolders(dir: string): Promise<number[] | undefined> {
+  if (await exists(`${dir}/checkpoint.safetensors`)) return undefined;
+  const seeds: number[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      const m = /^seed-(\d+)$/.exec(e.name);
+      if (e.isDirectory && m && await exists(`${dir}/${e.name}/checkpoint.safetensors`)) {
+        seeds.push(Number(m[1]));
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return seeds.length > 0 ? seeds.sort((a, b) => a - b) : undefined;
+}
+
+/** `--resume` of a `--seeds` folder: every seed continues in parallel workers, then the aggregate is redrawn. */
+async function resumeSeeds(dir: string, seeds: number[], steps: number | undefined): Promise<void> {
+  let base: TrainConfig;
+  try {
+    base = JSON.parse(await Deno.readTextFile(`${dir}/seed-${seeds[0]}/config.json`));
+  } catch {
+    fail(`${dir}/seed-${seeds[0]}/config.json is missing or not JSON`, 2);
+  }
+  console.log(`resuming seeds ${seeds.join(", ")} in ${dir} in parallel workers`);
+  const signals = stopSignals();
+  let summary;
+  try {
+    summary = await trainSeeds(base, {
+      seeds,
+      out: dir,
+      resume: steps === undefined ? {} : { steps },
+      log: (line) => console.log(line),
+      shouldStop: () => signals.signal() !== undefined,
+    });
+  } catch (e) {
+    fail(e instanceof Error ? e.message.split("\n")[0] : String(e), 2);
+  } finally {
+    signals.remove();
+  }
+  const signal = signals.signal();
+  if (summary.interrupted && signal !== undefined) {
+    stop(
+      `interrupted by ${signal}; each seed wrote its checkpoint and logs; continue with: deno task train --resume ${dir}`,
+      EXIT_CODES[signal],
+    );
+  }
+  console.log(
+    `done in ${summary.wallSeconds.toFixed(1)} s; per-seed runs and learning_curve_mean.svg in ${dir}`,
+  );
+}
+
 async function resumeRun(command: Extract<Command, { kind: "resume" }>): Promise<void> {
+  const seeds = await seedFolders(command.dir);
+  if (seeds !== undefined) return await resumeSeeds(command.dir, seeds, command.steps);
   const loaded = await loadRun(command.dir, (config) => useBackend(config.backend));
   if (E.isLeft(loaded)) fail(loaded.left, 2);
   const { resume } = loaded.right;
@@ -191,8 +246,8 @@ export async function main(args: readonly string[]): Promise<void> {
     const signal = signals.signal();
     if (summary.interrupted && signal !== undefined) {
       stop(
-        `interrupted by ${signal}; each seed wrote its checkpoint and logs; continue a seed with: ` +
-          `deno task train --resume ${out}/seed-N`,
+        `interrupted by ${signal}; each seed wrote its checkpoint and logs; continue with: ` +
+          `deno task train --resume ${out}`,
         EXIT_CODES[signal],
       );
     }

@@ -8,7 +8,8 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { TrainConfig } from "../config/train_config.ts";
 import { useBackend } from "./backend.ts";
-import { train } from "./train.ts";
+import { loadRun } from "./resume.ts";
+import { type ResumePoint, train } from "./train.ts";
 
 /** What the worker is asked to train. */
 export interface SeedJob {
@@ -16,6 +17,8 @@ export interface SeedJob {
   readonly config: TrainConfig;
   /** The run folder (exists; the worker writes every file in it). */
   readonly out: string;
+  /** Continue the run in `out` from its checkpoint (to `steps` in total, or its own total) instead. */
+  readonly resume?: { readonly steps?: number };
 }
 
 /** What the worker is told: train a seed, or stop early (write the checkpoint and report). */
@@ -24,7 +27,13 @@ export type SeedRequest = ({ readonly kind: "train" } & SeedJob) | { readonly ki
 /** What the worker reports. */
 export type SeedMessage =
   | { readonly kind: "log"; readonly line: string }
-  | { readonly kind: "done"; readonly wallSeconds: number; readonly interrupted: boolean }
+  | {
+    readonly kind: "done";
+    readonly wallSeconds: number;
+    readonly interrupted: boolean;
+    /** Environment steps taken by this worker. */
+    readonly steps: number;
+  }
   | { readonly kind: "error"; readonly message: string };
 
 let stopRequested = false;
@@ -34,9 +43,23 @@ self.onmessage = async (event: MessageEvent<SeedRequest>) => {
     stopRequested = true;
     return;
   }
-  const { config, out } = event.data;
+  const { out, resume: resuming } = event.data;
+  let config = event.data.config;
   const post = (m: SeedMessage) => self.postMessage(m);
-  const backend = await useBackend(config.backend);
+  let resume: ResumePoint | undefined;
+  if (resuming !== undefined) {
+    const loaded = await loadRun(out, (c) => useBackend(c.backend));
+    if (E.isLeft(loaded)) return post({ kind: "error", message: loaded.left });
+    resume = loaded.right.resume;
+    config = { ...loaded.right.config, steps: resuming.steps ?? loaded.right.config.steps };
+    if (config.steps < resume.loop.step) {
+      return post({
+        kind: "error",
+        message: `--steps ${config.steps} is fewer than the ${resume.loop.step} done`,
+      });
+    }
+  }
+  const backend = resume === undefined ? await useBackend(config.backend) : E.right(undefined);
   if (E.isLeft(backend)) {
     post({ kind: "error", message: backend.left });
     return;
@@ -44,10 +67,16 @@ self.onmessage = async (event: MessageEvent<SeedRequest>) => {
   try {
     const summary = await train(config, {
       out,
+      resume,
       log: (line) => post({ kind: "log", line }),
       shouldStop: () => stopRequested,
     });
-    post({ kind: "done", wallSeconds: summary.wallSeconds, interrupted: summary.interrupted });
+    post({
+      kind: "done",
+      wallSeconds: summary.wallSeconds,
+      interrupted: summary.interrupted,
+      steps: summary.steps - (resume?.loop.step ?? 0),
+    });
   } catch (e) {
     post({ kind: "error", message: (e instanceof Error ? e.message : String(e)).split("\n")[0] });
   }

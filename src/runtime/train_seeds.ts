@@ -22,6 +22,8 @@ export interface TrainSeedsOptions {
   readonly parallel?: number;
   /** Receives log lines, prefixed with the seed. */
   readonly log?: (line: string) => void;
+  /** Continue each `OUT/seed-N` from its checkpoint (to `steps` in total, or each run's own total). */
+  readonly resume?: { readonly steps?: number };
   /** Asked now and then; when true, every running seed writes its checkpoint and stops, and no new one starts. */
   readonly shouldStop?: () => boolean;
 }
@@ -36,12 +38,12 @@ export interface TrainSeedsSummary {
   readonly interrupted: boolean;
 }
 
-/** Train one seed in a worker; resolves with whether it was stopped early. */
+/** Train one seed in a worker; resolves with whether it was stopped early and the steps it took. */
 function runWorker(
   job: SeedJob,
   log: (line: string) => void,
   shouldStop: () => boolean,
-): Promise<boolean> {
+): Promise<{ interrupted: boolean; steps: number }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./seed_worker.ts", import.meta.url).href, { type: "module" });
     const poll = setInterval(() => {
@@ -59,7 +61,7 @@ function runWorker(
       if (m.kind === "log") log(m.line);
       else {
         finish();
-        if (m.kind === "done") resolve(m.interrupted);
+        if (m.kind === "done") resolve({ interrupted: m.interrupted, steps: m.steps });
         else reject(new Error(`seed ${job.config.seed}: ${m.message}`));
       }
     };
@@ -99,17 +101,19 @@ export async function trainSeeds(
   const started = performance.now();
   const queue = [...seeds];
   let interrupted = false;
+  let steps = 0;
   await Promise.all(Array.from({ length: parallel }, async () => {
     for (let seed = queue.shift(); seed !== undefined && !shouldStop(); seed = queue.shift()) {
       const dir = `${out}/seed-${seed}`;
       const seedConfig = { ...config, seed };
-      await Deno.mkdir(dir);
+      if (options.resume === undefined) await Deno.mkdir(dir);
       const stopped = await runWorker(
-        { config: seedConfig, out: dir },
+        { config: seedConfig, out: dir, ...(options.resume === undefined ? {} : { resume: options.resume }) },
         (line) => log(`[seed ${seed}] ${line}`),
         shouldStop,
       );
-      interrupted ||= stopped;
+      interrupted ||= stopped.interrupted;
+      steps += stopped.steps;
     }
   }));
   const wallSeconds = (performance.now() - started) / 1000;
@@ -136,5 +140,5 @@ export async function trainSeeds(
       bands: [{ label: `mean of ${seeds.length} seeds ± 95% CI`, points }],
     }),
   );
-  return { wallSeconds, stepsPerSecond: (seeds.length * config.steps) / wallSeconds, interrupted: false };
+  return { wallSeconds, stepsPerSecond: steps / wallSeconds, interrupted: false };
 }
