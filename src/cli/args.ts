@@ -96,7 +96,8 @@ Usage: deno task train [flags]
                             BipedalWalker 1000000)
   --out DIR                 run folder; must not exist (default runs/ALGO-ENV-seedN, made unique)
   --force                   replace the run folder at --out (only a folder holding nothing but run files)
-  --resume DIR              continue the run in DIR from its checkpoint (only --steps may be given too)
+  --resume DIR              continue the run in DIR from its checkpoint (a --seeds folder: every seed);
+                            only --steps, the new total, may be given too
   --preset NAME             lecture | tuned (default tuned); the flags below override it
   --backend NAME            wasm | cpu | tensorflow (default wasm)
   --eval-every N            evaluate every N steps (default 5000)
