@@ -257,7 +257,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     else {
       // An engine-backed episode cannot be saved: start a new one (its key is a fold of the loop key).
       const observation = session.reset(foldIn(loop.key, 1));
-      loop = { ...loop, observation: [...observation], episodeReturn: 0, episodeLength: 0 };
+      loop = { ...loop, observation: [...observation], episodeReturn: 0, episodeLength: 0, noise: undefined };
     }
   }
   if (resume !== undefined && resume.replay === undefined) {
