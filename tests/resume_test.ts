@@ -137,3 +137,36 @@ Deno.test("an interrupted --seeds run continues with one --resume of its folder,
   await sameFiles(`${cwd}/alone`, `${cwd}/many/seed-1`);
   await Deno.remove(cwd, { recursive: true });
 });
+
+Deno.test("an engine-backed environment resumes by starting a new episode (LunarLander)", async () => {
+  const cwd = await Deno.makeTempDir();
+  const args = [
+    "--env",
+    "LunarLanderContinuous-v3",
+    "--hidden",
+    "16,16",
+    "--batch-size",
+    "16",
+    "--random-steps",
+    "100",
+    "--learning-starts",
+    "100",
+    "--eval-every",
+    "200",
+    "--eval-episodes",
+    "1",
+    "--checkpoint-every",
+    "200",
+  ];
+  const first = await runTrain([...args, "--steps", "250", "--out", "lander"], cwd);
+  assert.equal(first.code, 0, first.stderr);
+  const resumed = await runTrain(["--resume", "lander", "--steps", "500"], cwd);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /from step 250/);
+  const evals = (await Deno.readTextFile(`${cwd}/lander/evals.csv`)).trim().split("\n").slice(1);
+  assert.deepEqual(evals.map((l) => l.split(",")[0]), ["200", "400", "500"]);
+  const ends = (await Deno.readTextFile(`${cwd}/lander/episodes.csv`)).trim().split("\n").slice(1)
+    .map((l) => Number(l.split(",")[1]));
+  assert.ok(ends.every((x, i) => i === 0 || x > ends[i - 1]), "episodes continue in order");
+  await Deno.remove(cwd, { recursive: true });
+});
