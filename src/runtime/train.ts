@@ -160,6 +160,9 @@ const ALGO_NAMES: Readonly<Record<TrainConfig["algo"], string>> = {
 /** Horizontal reference lines for the learning curve, per environment. */
 const REFERENCE: Readonly<Record<string, { value: number; label: string }>> = {
   "Pendulum-v1": { value: -200, label: "−200" },
+  "MountainCarContinuous-v0": { value: 90, label: "90" },
+  "LunarLanderContinuous-v3": { value: 200, label: "200" },
+  "BipedalWalker-v3": { value: 300, label: "300" },
 };
 
 /** Uniformly random action inside the bounds. */
