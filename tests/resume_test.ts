@@ -163,6 +163,7 @@ Deno.test("an engine-backed environment resumes by starting a new episode (Lunar
   const resumed = await runTrain(["--resume", "lander", "--steps", "500"], cwd);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /from step 250/);
+  assert.match(resumed.stdout, /physics engine whose world cannot be saved: a new episode starts/);
   const evals = (await Deno.readTextFile(`${cwd}/lander/evals.csv`)).trim().split("\n").slice(1);
   assert.deepEqual(evals.map((l) => l.split(",")[0]), ["200", "400", "500"]);
   const ends = (await Deno.readTextFile(`${cwd}/lander/episodes.csv`)).trim().split("\n").slice(1)

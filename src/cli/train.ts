@@ -10,6 +10,7 @@ import * as E from "fp-ts/lib/Either.js";
 import type { TrainConfig } from "../config/train_config.ts";
 import { type Command, parseTrainArgs, USAGE } from "./args.ts";
 import { gemmProvider, useBackend } from "../runtime/backend.ts";
+import { ENGINE_ENV_IDS } from "../runtime/environments.ts";
 import { loadRun } from "../runtime/resume.ts";
 import { type ResumePoint, train } from "../runtime/train.ts";
 import { trainSeeds } from "../runtime/train_seeds.ts";
@@ -66,6 +67,9 @@ async function trainOne(config: TrainConfig, out: string, resume?: ResumePoint):
       `preset ${config.preset}, backend ${config.backend}` +
       (config.backend === "wasm" ? `, matrix products by ${gemmProvider()}` : "") + `) into ${out}`,
   );
+  if (resume !== undefined && ENGINE_ENV_IDS.includes(config.env)) {
+    console.log(`${config.env} runs on a physics engine whose world cannot be saved: a new episode starts`);
+  }
   if (resume !== undefined && resume.replay === undefined) {
     console.log(
       "the checkpoint has no replay buffer (train with --save-buffer for exact resumes): " +
