@@ -16,6 +16,19 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/**
+ * Command-line flags from a record of settings: `{ batchSize: 32, hidden: "32,32" }` →
+ * `["--batch-size", "32", "--hidden", "32,32"]`.
+ *
+ * @param settings flag values by config field name
+ * @returns the arguments
+ */
+export function flags(settings: Readonly<Record<string, string | number>>): string[] {
+  return Object.entries(settings).flatMap((
+    [k, v],
+  ) => [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(v)]);
+}
+
 async function runCli(script: string, args: readonly string[], cwd: string): Promise<CliResult> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", "--config", `${root}deno.json`, "-A", `${root}src/cli/${script}`, ...args],

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runTrain } from "./_train_cli.ts";
+import { flags, runTrain } from "./_train_cli.ts";
 
 const BYTE_STABLE = [
   "episodes.csv",
@@ -13,28 +13,18 @@ const RUN_FILES = [...BYTE_STABLE, "timing.csv"].sort();
 
 /** A short but complete training run through the real command line. */
 async function trainCli(cwd: string, out: string, seed: number, algo = "td3"): Promise<void> {
-  const args = [
-    "--algo",
+  const args = flags({
     algo,
-    "--seed",
-    String(seed),
-    "--steps",
-    "700",
-    "--random-steps",
-    "200",
-    "--learning-starts",
-    "200",
-    "--hidden",
-    "32,32",
-    "--batch-size",
-    "32",
-    "--eval-every",
-    "350",
-    "--eval-episodes",
-    "2",
-    "--out",
+    seed,
+    steps: 700,
+    randomSteps: 200,
+    learningStarts: 200,
+    hidden: "32,32",
+    batchSize: 32,
+    evalEvery: 350,
+    evalEpisodes: 2,
     out,
-  ];
+  });
   const r = await runTrain(args, cwd);
   assert.equal(r.code, 0, r.stderr);
 }

@@ -1,25 +1,17 @@
 import assert from "node:assert/strict";
-import { runTrain, startTrain } from "./_train_cli.ts";
+import { flags, runTrain, startTrain } from "./_train_cli.ts";
 
 /** Small but complete runs: 32-32 nets, updates from step 200, evaluations every 300 steps. */
-const SMALL = [
-  "--steps",
-  "900",
-  "--random-steps",
-  "200",
-  "--learning-starts",
-  "200",
-  "--hidden",
-  "32,32",
-  "--batch-size",
-  "32",
-  "--eval-every",
-  "300",
-  "--eval-episodes",
-  "2",
-  "--checkpoint-every",
-  "200",
-];
+const SMALL = flags({
+  steps: 900,
+  randomSteps: 200,
+  learningStarts: 200,
+  hidden: "32,32",
+  batchSize: 32,
+  evalEvery: 300,
+  evalEpisodes: 2,
+  checkpointEvery: 200,
+});
 const EXACT = ["episodes.csv", "evals.csv", "checkpoint.safetensors", "policy.safetensors", "config.json"];
 
 async function sameFiles(a: string, b: string, names = EXACT): Promise<void> {
@@ -140,24 +132,16 @@ Deno.test("an interrupted --seeds run continues with one --resume of its folder,
 
 Deno.test("an engine-backed environment resumes by starting a new episode (LunarLander)", async () => {
   const cwd = await Deno.makeTempDir();
-  const args = [
-    "--env",
-    "LunarLanderContinuous-v3",
-    "--hidden",
-    "16,16",
-    "--batch-size",
-    "16",
-    "--random-steps",
-    "100",
-    "--learning-starts",
-    "100",
-    "--eval-every",
-    "200",
-    "--eval-episodes",
-    "1",
-    "--checkpoint-every",
-    "200",
-  ];
+  const args = flags({
+    env: "LunarLanderContinuous-v3",
+    hidden: "16,16",
+    batchSize: 16,
+    randomSteps: 100,
+    learningStarts: 100,
+    evalEvery: 200,
+    evalEpisodes: 1,
+    checkpointEvery: 200,
+  });
   const first = await runTrain([...args, "--steps", "250", "--out", "lander"], cwd);
   assert.equal(first.code, 0, first.stderr);
   const resumed = await runTrain(["--resume", "lander", "--steps", "500"], cwd);

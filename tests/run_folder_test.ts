@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { decodeCheckpoint, encodeCheckpoint } from "../src/runtime/checkpoint.ts";
 import { tensorsIn } from "../src/runtime/memory.ts";
-import { runEval, runTrain } from "./_train_cli.ts";
+import { flags, runEval, runTrain } from "./_train_cli.ts";
 
 tf.env().set("PROD", true);
 await tf.setBackend("cpu");
@@ -10,24 +10,16 @@ await tf.setBackend("cpu");
 /** One small finished run, copied for every case. */
 const fixture = await Deno.makeTempDir();
 const made = await runTrain(
-  [
-    "--steps",
-    "300",
-    "--hidden",
-    "16,16",
-    "--batch-size",
-    "16",
-    "--random-steps",
-    "100",
-    "--learning-starts",
-    "100",
-    "--eval-every",
-    "300",
-    "--eval-episodes",
-    "2",
-    "--out",
-    "run",
-  ],
+  flags({
+    steps: 300,
+    hidden: "16,16",
+    batchSize: 16,
+    randomSteps: 100,
+    learningStarts: 100,
+    evalEvery: 300,
+    evalEpisodes: 2,
+    out: "run",
+  }),
   fixture,
 );
 assert.equal(made.code, 0, made.stderr);
