@@ -227,10 +227,6 @@ export const ENV_TUNED_PRESETS: Readonly<
   Record<string, { readonly td3?: Td3Hyperparameters; readonly sac?: SacHyperparameters }>
 > = {
   /**
-   * Stable-Baselines3 zoo's TD3 numbers for LunarLanderContinuous (γ 0.98, buffer 200000, 10000 random
-   * steps before learning, Gaussian exploration 0.1, Adam 1e-3) on 128-128 networks with batch 128.
-   */
-  /**
    * TD3 on MountainCarContinuous: exploration is the whole problem, so Ornstein-Uhlenbeck noise (σ 0.75 of
    * the half-range; slow, large pushes that pump energy) from the first step instead of uniform random
    * actions, γ 0.99 for the distant goal, and small 64-64 networks. Reaches an evaluation mean ≥ 90 (README).
@@ -246,9 +242,43 @@ export const ENV_TUNED_PRESETS: Readonly<
       explorationNoise: 0.75,
     },
   },
-  "LunarLanderContinuous-v3": { td3: ZOO_TD3 },
-  /** The same numbers (the zoo uses them for BipedalWalker too). */
-  "BipedalWalker-v3": { td3: ZOO_TD3 },
+  /**
+   * LunarLanderContinuous: TD3 with the zoo's numbers ({@link ZOO_TD3}); SAC with the zoo's SAC numbers
+   * (γ 0.99, τ 0.01, Adam 7.3e-4 for every network and α, buffer 300000, 10000 random steps before
+   * learning) on 128-128 networks with batch 128.
+   */
+  "LunarLanderContinuous-v3": {
+    td3: ZOO_TD3,
+    sac: {
+      ...SAC_PRESETS.tuned,
+      gamma: 0.99,
+      tau: 0.01,
+      bufferSize: 300_000,
+      actorLr: 7.3e-4,
+      criticLr: 7.3e-4,
+      alphaLr: 7.3e-4,
+      randomSteps: 10_000,
+      learningStarts: 10_000,
+    },
+  },
+  /**
+   * BipedalWalker: TD3 with the same zoo numbers; SAC with the zoo's SAC numbers for this task (γ 0.98,
+   * τ 0.02, Adam 7.3e-4, buffer 300000, 10000 random steps) on 128-128 networks with batch 128.
+   */
+  "BipedalWalker-v3": {
+    td3: ZOO_TD3,
+    sac: {
+      ...SAC_PRESETS.tuned,
+      gamma: 0.98,
+      tau: 0.02,
+      bufferSize: 300_000,
+      actorLr: 7.3e-4,
+      criticLr: 7.3e-4,
+      alphaLr: 7.3e-4,
+      randomSteps: 10_000,
+      learningStarts: 10_000,
+    },
+  },
 };
 
 /**
