@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as E from "fp-ts/lib/Either.js";
 import { parseTrainArgs } from "../src/cli/args.ts";
-import { TD3_PRESETS } from "../src/config/train_config.ts";
+import { TD3_PRESETS, upgradeConfig, validateConfig } from "../src/config/train_config.ts";
 import { runTrain } from "./_train_cli.ts";
 
 async function listing(dir: string): Promise<string[]> {
@@ -25,6 +25,21 @@ const BAD: readonly [string, string[], RegExp][] = [
     /--policy-noise does not apply to --algo sac/,
   ],
   ["a SAC flag with --algo td3", ["--alpha", "0.1"], /--alpha does not apply to --algo td3/],
+  [
+    "--noise-type with --algo sac-v",
+    ["--algo", "sac-v", "--noise-type", "ou"],
+    /--noise-type does not apply/,
+  ],
+  [
+    "SAC noise without a σ",
+    ["--algo", "sac", "--noise-type", "ou"],
+    /--noise-type ou needs --exploration-noise/,
+  ],
+  [
+    "a SAC σ without a noise type",
+    ["--algo", "sac", "--exploration-noise", "0.3"],
+    /--exploration-noise applies to sac only with --noise-type gaussian or ou/,
+  ],
   ["unknown init", ["--algo", "sac-v", "--init", "he"], /--init "he"/],
   ["--seed with --seeds", ["--seeds", "0-1", "--seed", "3"], /--seed and --seeds conflict/],
   ["an empty --seeds range", ["--seeds", "3-1"], /--seeds expects/],
@@ -131,4 +146,36 @@ Deno.test("parseTrainArgs: SAC presets, --lr covers every learning rate of the a
   }
   assert.equal(sacV.right.config.valueLr, 2e-4);
   assert.equal(sacV.right.config.policyReg, 0.001);
+});
+
+Deno.test("parseTrainArgs: SAC takes --noise-type and --exploration-noise; none is its default", () => {
+  const plain = parseTrainArgs(["--algo", "sac"]);
+  if (E.isLeft(plain) || plain.right.kind !== "train" || plain.right.config.algo !== "sac") {
+    throw new Error("expected sac");
+  }
+  assert.equal(plain.right.config.noiseType, "none");
+  assert.equal(plain.right.config.explorationNoise, 0);
+  const ou = parseTrainArgs(["--algo", "sac", "--noise-type", "ou", "--exploration-noise", "0.5"]);
+  if (E.isLeft(ou) || ou.right.kind !== "train" || ou.right.config.algo !== "sac") {
+    throw new Error("expected sac");
+  }
+  assert.equal(ou.right.config.noiseType, "ou");
+  assert.equal(ou.right.config.explorationNoise, 0.5);
+});
+
+Deno.test("a SAC configuration stored before SAC had exploration noise is upgraded to none, σ 0", () => {
+  const parsed = parseTrainArgs(["--algo", "sac"]);
+  if (E.isLeft(parsed) || parsed.right.kind !== "train") throw new Error("expected a config");
+  const { noiseType: _, explorationNoise: __, ...old } = parsed.right.config as unknown as Record<
+    string,
+    unknown
+  >;
+  const upgraded = validateConfig(old as never);
+  assert.deepEqual(upgraded, E.right(parsed.right.config));
+  // TD3 configurations are never filled in: a missing field stays an error.
+  const td3 = parseTrainArgs([]);
+  if (E.isLeft(td3) || td3.right.kind !== "train") throw new Error("expected a config");
+  const { noiseType: ___, ...td3Old } = td3.right.config as unknown as Record<string, unknown>;
+  assert.equal(upgradeConfig(td3Old), td3Old);
+  assert.deepEqual(validateConfig(td3Old as never), E.left(`config for td3 misses "noiseType"`));
 });

@@ -116,9 +116,11 @@ Usage: deno task train [flags]
   --tau X                   soft target update rate
   --random-steps N          uniformly random actions for the first N steps
   --learning-starts N       updates (one per step) begin after N steps
+ td3, sac:
+  --noise-type NAME         exploration noise added to the action: gaussian (per step; td3's default) |
+                            ou (Ornstein-Uhlenbeck, θ 0.15, dt 0.01) | none (sac's default)
+  --exploration-noise X     its σ, fraction of the action half-range (sac: needs gaussian or ou)
  td3:
-  --noise-type NAME         gaussian (per step, default) | ou (Ornstein-Uhlenbeck, θ 0.15, dt 0.01)
-  --exploration-noise X     exploration σ, fraction of the action half-range
   --policy-noise X          target smoothing σ, fraction of the action half-range
   --noise-clip X            target smoothing clip, fraction of the action half-range
   --policy-delay N          critic updates per actor update

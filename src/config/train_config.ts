@@ -43,14 +43,18 @@ export interface CommonHyperparameters {
   readonly learningStarts: number;
 }
 
-/** Exploration noise of TD3: independent Gaussian per step, or Ornstein-Uhlenbeck (correlated in time). */
-export const NOISE_TYPES = ["gaussian", "ou"] as const;
+/**
+ * Exploration noise added to the policy's action while collecting: none, independent Gaussian per step, or
+ * Ornstein-Uhlenbeck (correlated in time). TD3 adds it to μ(s); SAC to its sampled action (as SB3's
+ * `action_noise` does), on top of the policy's own randomness.
+ */
+export const NOISE_TYPES = ["none", "gaussian", "ou"] as const;
 /** One of {@link NOISE_TYPES}. */
 export type NoiseType = typeof NOISE_TYPES[number];
 
 /** Hyperparameters of TD3. */
 export interface Td3Hyperparameters extends CommonHyperparameters {
-  /** Exploration noise: Gaussian per step (the paper's), or Ornstein-Uhlenbeck with θ 0.15, dt 0.01. */
+  /** Exploration noise: Gaussian per step (the paper's), Ornstein-Uhlenbeck with θ 0.15, dt 0.01, or none. */
   readonly noiseType: NoiseType;
   /** Exploration noise σ (fraction of the action half-range). */
   readonly explorationNoise: number;
@@ -70,6 +74,10 @@ export interface SacHyperparameters extends CommonHyperparameters {
   readonly alpha: number;
   /** Adam learning rate of log α. */
   readonly alphaLr: number;
+  /** Extra exploration noise on the sampled action: none (SAC's own, the default), Gaussian or OU. */
+  readonly noiseType: NoiseType;
+  /** Its σ (fraction of the action half-range); 0 with `noiseType: "none"`. */
+  readonly explorationNoise: number;
 }
 
 /** Hyperparameters of the value-network SAC. */
@@ -185,12 +193,14 @@ const SAC_LECTURE = {
 
 /** SAC (learned α) presets: `lecture` as above with α starting at 0.2; `tuned` solves Pendulum-v1 fastest. */
 export const SAC_PRESETS: Readonly<Record<Preset, SacHyperparameters>> = {
-  lecture: { ...SAC_LECTURE, alphaLr: 3e-4 },
+  lecture: { ...SAC_LECTURE, alphaLr: 3e-4, noiseType: "none", explorationNoise: 0 },
   tuned: {
     ...TUNED_COMMON,
     init: "torch",
     alpha: 1,
     alphaLr: 1e-3,
+    noiseType: "none",
+    explorationNoise: 0,
   },
 };
 
@@ -404,14 +414,41 @@ export function hyperparameterNames(algo: Algo): readonly string[] {
   return Object.keys(presetFor(algo, "tuned"));
 }
 
+/** SAC's extra noise needs a σ, and a σ needs a noise type (TD3 ignores σ with `none`). */
+function noiseProblem(config: TrainConfig): string | undefined {
+  if (config.algo !== "sac") return undefined;
+  if (config.noiseType === "none" && config.explorationNoise !== 0) {
+    return "--exploration-noise applies to sac only with --noise-type gaussian or ou";
+  }
+  if (config.noiseType !== "none" && config.explorationNoise === 0) {
+    return `--noise-type ${config.noiseType} needs --exploration-noise above 0 for sac`;
+  }
+  return undefined;
+}
+
+/**
+ * A stored configuration in today's shape: SAC configurations written before SAC had exploration noise get
+ * `noiseType: "none"` and `explorationNoise: 0`, which is what those runs did. Anything else is returned as
+ * it is.
+ *
+ * @param config a configuration as read from a run folder
+ * @returns the configuration with the fields added since filled in
+ */
+export function upgradeConfig<C>(config: C): C {
+  const record = config as unknown as Record<string, unknown>;
+  if (record?.algo !== "sac" || "noiseType" in record || "explorationNoise" in record) return config;
+  return { ...record, noiseType: "none", explorationNoise: 0 } as C;
+}
+
 /**
  * Validate a configuration: every field in range, every name known, and exactly the hyperparameters of its
- * algorithm present.
+ * algorithm present. A stored configuration of an earlier version is upgraded first ({@link upgradeConfig}).
  *
- * @param config a candidate configuration
- * @returns the same configuration, or the first problem as a one-line message
+ * @param candidate a candidate configuration
+ * @returns the (upgraded) configuration, or the first problem as a one-line message
  */
-export function validateConfig(config: TrainConfig): E.Either<string, TrainConfig> {
+export function validateConfig(candidate: TrainConfig): E.Either<string, TrainConfig> {
+  const config = upgradeConfig(candidate);
   const record = config as unknown as Record<string, unknown>;
   const algoError = FIELD_CHECKS.algo(record);
   if (algoError !== undefined) return E.left(algoError);
@@ -421,7 +458,8 @@ export function validateConfig(config: TrainConfig): E.Either<string, TrainConfi
   if (missing !== undefined) return E.left(`config for ${config.algo} misses "${missing}"`);
   if (extra !== undefined) return E.left(`--${kebab(extra)} does not apply to --algo ${config.algo}`);
   return pipe(
-    expected.reduce<string | undefined>((err, k) => err ?? FIELD_CHECKS[k]?.(record), undefined),
+    expected.reduce<string | undefined>((err, k) => err ?? FIELD_CHECKS[k]?.(record), undefined) ??
+      noiseProblem(config),
     E.fromPredicate((err): err is undefined => err === undefined, (err) => err as string),
     E.map(() => config),
   );

@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
-import { kebab, type TrainConfig, validateConfig } from "../config/train_config.ts";
+import { kebab, type TrainConfig, upgradeConfig, validateConfig } from "../config/train_config.ts";
 import { keyFromSeed } from "../core/rng.ts";
 import { ReplayBuffer } from "../replay/buffer.ts";
 import { agentFor } from "./agent_for.ts";
@@ -158,7 +158,7 @@ export async function loadRun(
         `${dir}/config.json is not valid JSON; the checkpoint's configuration cannot be confirmed`,
       );
     }
-    const difference = firstDifference(onDisk, config as unknown as Record<string, unknown>);
+    const difference = firstDifference(upgradeConfig(onDisk), config as unknown as Record<string, unknown>);
     if (difference !== undefined) {
       return refuse(`${dir}/config.json and the checkpoint disagree on ${difference}`);
     }

@@ -16,8 +16,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Metrics } from "../core/agents/agent.ts";
 import { OU_DEFAULTS, ouInit, ouStep } from "../core/noise/ornstein_uhlenbeck.ts";
-import { foldIn, type Key, keyFromSeed, split, uniform } from "../core/rng.ts";
-import type { TrainConfig } from "../config/train_config.ts";
+import { foldIn, type Key, keyFromSeed, normal, split, uniform } from "../core/rng.ts";
+import type { NoiseType, TrainConfig } from "../config/train_config.ts";
 import type { Env, EnvSpec } from "../envs/env.ts";
 import { asSource, type EnvSession, type EnvSource } from "./env_session.ts";
 import { openEnv } from "./environments.ts";
@@ -78,7 +78,7 @@ export interface LoopState {
   readonly episodes: readonly EpisodeRow[];
   /** Every evaluation on the `evalEvery` grid (the extra one at the end of a run is not carried on). */
   readonly evals: readonly EvalRow[];
-  /** State of the Ornstein-Uhlenbeck exploration noise (TD3 with `noiseType: "ou"` only). */
+  /** State of the Ornstein-Uhlenbeck exploration noise (`noiseType: "ou"` only). */
   readonly noise?: readonly number[];
 }
 
@@ -217,9 +217,14 @@ function freshLoop(config: TrainConfig, session: EnvSession, spec: EnvSpec, loop
   };
 }
 
-/** Whether the run explores with Ornstein-Uhlenbeck noise (TD3's `--noise-type ou`). */
+/** The exploration noise added to the policy's actions (`--noise-type`; the value-network SAC has none). */
+function noiseTypeOf(config: TrainConfig): NoiseType {
+  return config.algo === "sac-v" ? "none" : config.noiseType;
+}
+
+/** Whether the run explores with Ornstein-Uhlenbeck noise (`--noise-type ou`). */
 function usesOu(config: TrainConfig): boolean {
-  return config.algo === "td3" && config.noiseType === "ou";
+  return noiseTypeOf(config) === "ou";
 }
 
 const finite = (xs: ArrayLike<number>) => Array.prototype.every.call(xs, Number.isFinite);
@@ -274,10 +279,11 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const wallBefore = timing.at(-1)?.wallSeconds ?? 0;
   let { key: loopKey, episodeReturn, episodeLength } = loop;
   let observation: Float32Array = Float32Array.from(loop.observation);
-  const ou = config.algo === "td3" && usesOu(config)
-    ? { options: { ...OU_DEFAULTS, sigma: config.explorationNoise }, half: halfRanges(env) }
-    : undefined;
-  let noise = ou === undefined ? undefined : (loop.noise ?? ouInit(env.actionSize));
+  const noiseType = noiseTypeOf(config);
+  const sigma = config.algo === "sac-v" ? 0 : config.explorationNoise;
+  const ouOptions = { ...OU_DEFAULTS, sigma };
+  const half = halfRanges(env);
+  let noise = usesOu(config) ? (loop.noise ?? ouInit(env.actionSize)) : undefined;
   let lastMetrics: Record<string, number> = {};
   let lastCheckpoint: number | undefined = resume === undefined ? undefined : loop.step;
   const started = performance.now();
@@ -361,15 +367,24 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       const obs = () => tf.tensor2d(observation, [1, env.observationSize]);
       let action: Float32Array;
       if (t <= config.randomSteps) action = randomAction(actKey, env);
-      else if (ou !== undefined && noise !== undefined) {
-        // μ(s) plus the half-range times the OU process, clipped to the bounds (as SB3 does).
-        const x = ouStep(noise, actKey, ou.options);
-        noise = x;
-        const mean = readTensor(() => agent.act(state, obs()));
-        action = mean.map((m, i) =>
-          Math.min(env.actionHigh[i], Math.max(env.actionLow[i], m + ou.half[i] * x[i]))
+      else if (noiseType === "none" && config.algo === "td3") {
+        action = readTensor(() => agent.act(state, obs()));
+      } else if (noiseType === "none" || (noiseType === "gaussian" && config.algo === "td3")) {
+        // SAC's sample, or TD3's μ(s) with its own Gaussian noise (added and clipped inside the agent).
+        action = readTensor(() => agent.explore(state, obs(), actKey));
+      } else {
+        // TD3's μ(s) or SAC's sample, plus the half-range times the noise, clipped to the bounds (as SB3).
+        const [policyKey, noiseKey] = config.algo === "td3" ? [actKey, actKey] : split(actKey);
+        let x: readonly number[];
+        if (noise !== undefined) x = noise = ouStep(noise, noiseKey, ouOptions);
+        else x = Array.from(normal(noiseKey, env.actionSize), (z) => sigma * z);
+        const base = readTensor(() =>
+          config.algo === "td3" ? agent.act(state, obs()) : agent.explore(state, obs(), policyKey)
         );
-      } else action = readTensor(() => agent.explore(state, obs(), actKey));
+        action = base.map((m, i) =>
+          Math.min(env.actionHigh[i], Math.max(env.actionLow[i], m + half[i] * x[i]))
+        );
+      }
       if (!finite(action)) await fail("action", t);
       const result = session.step(action);
       if (!finite(result.observation)) await fail("observation", t);
