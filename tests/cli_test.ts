@@ -179,3 +179,14 @@ Deno.test("a SAC configuration stored before SAC had exploration noise is upgrad
   assert.equal(upgradeConfig(td3Old), td3Old);
   assert.deepEqual(validateConfig(td3Old as never), E.left(`config for td3 misses "noiseType"`));
 });
+
+Deno.test("README: its usage blocks are the --help texts of train and eval", async () => {
+  const { USAGE } = await import("../src/cli/args.ts");
+  const { EVAL_USAGE } = await import("../src/cli/eval_args.ts");
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  for (const usage of [USAGE, EVAL_USAGE]) {
+    const from = usage.indexOf("Usage: ") + "Usage: ".length;
+    const block = usage.slice(from, usage.indexOf("  -h, --help"));
+    assert.ok(readme.includes(block), `README lacks the current usage block:\n${block}`);
+  }
+});
