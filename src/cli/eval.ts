@@ -12,7 +12,7 @@ import { POLICY_FILE, POLICY_FORMAT, writeFileAtomic } from "../runtime/checkpoi
 import { openEnv } from "../runtime/environments.ts";
 import { evaluate } from "../runtime/evaluate.ts";
 import { decodePolicy } from "../runtime/policy.ts";
-import { hasRenderer, renderEpisode, rollout } from "../runtime/render.ts";
+import { hasRenderer, RENDERED_ENVS, renderEpisode, rollout } from "../runtime/render.ts";
 import { decodeSafetensors } from "../runtime/safetensors.ts";
 import { evaluationKeys } from "../runtime/train.ts";
 import { EVAL_USAGE, parseEvalArgs } from "./eval_args.ts";
@@ -71,7 +71,10 @@ export async function main(args: readonly string[]): Promise<void> {
     fail(`${path} is not a valid policy file: ${e instanceof Error ? e.message : e}`, 2);
   }
   if (command.render !== undefined && !hasRenderer(config.env)) {
-    fail(`--render: no animation for ${config.env} yet (only Pendulum-v1); nothing was written`, 2);
+    fail(
+      `--render: no animation for ${config.env} yet (only ${RENDERED_ENVS.join(", ")}); nothing was written`,
+      2,
+    );
   }
   const backend = await useBackend(command.backend ?? config.backend);
   if (E.isLeft(backend)) fail(backend.left, 2);

@@ -1,6 +1,6 @@
 /**
  * Rendering one episode of a policy as an animation that opens in a browser, per environment (animated
- * SVG; Pendulum-v1 for now). The episode is the deterministic policy from a reset key, as in evaluation.
+ * SVG; Pendulum-v1 and MountainCarContinuous-v0). The episode is the deterministic policy from a reset key, as in evaluation.
  *
  * @module
  */
@@ -10,6 +10,8 @@ import type { Env } from "../envs/env.ts";
 import { asSource, type EnvSource } from "./env_session.ts";
 import type { PendulumState } from "../envs/pendulum.ts";
 import { type PendulumFrame, pendulumSvg } from "./render_pendulum.ts";
+import type { MountainCarState } from "../envs/mountain_car.ts";
+import { type MountainCarFrame, mountainCarSvg } from "./render_mountain_car.ts";
 
 /** One episode as the renderer sees it: the states visited, and each step's action and reward. */
 export interface Rollout {
@@ -68,7 +70,20 @@ const RENDERERS: Readonly<Record<string, Renderer>> = {
     }));
     return pendulumSvg(frames, { title, dt: 0.05, maxTorque: 2 });
   },
+  "MountainCarContinuous-v0": (episode, title) => {
+    const states = episode.states as readonly MountainCarState[];
+    const frames: MountainCarFrame[] = states.map((s, i) => ({
+      position: s.position,
+      // The dynamics clip the force to ±1 (the reward's action cost uses it unclipped); show what was applied.
+      force: i === 0 ? 0 : Math.max(-1, Math.min(1, episode.actions[i - 1][0])),
+      reward: i === 0 ? 0 : episode.rewards[i - 1],
+    }));
+    return mountainCarSvg(frames, { title });
+  },
 };
+
+/** The environments whose episodes can be animated. */
+export const RENDERED_ENVS: readonly string[] = Object.keys(RENDERERS);
 
 /**
  * Whether episodes of an environment can be animated.

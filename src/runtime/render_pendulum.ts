@@ -13,7 +13,17 @@
  *
  * @module
  */
-import { escapeXml } from "./_xml.ts";
+import {
+  compact,
+  frameClock,
+  frameLabels,
+  INK,
+  label,
+  MINUS,
+  px,
+  runningReturns,
+  svgOpening,
+} from "./_animation.ts";
 
 /** One frame of an episode. */
 export interface PendulumFrame {
@@ -46,40 +56,6 @@ const ARC_MAX_DEG = 270;
 const BAR_HALF = 100;
 const ROD_COLOR = "#cc4d4d"; // Gymnasium's (204, 77, 77)
 const TORQUE_COLOR = "#1f77b4";
-const INK = "#262626";
-const MINUS = "\u2212";
-/** Rough advance width of a bold sans-serif glyph, as a fraction of the font size. */
-const BOLD_GLYPH = 0.68;
-
-/** `v` rounded to `decimals`, without trailing zeros and never `-0`: `12.5`, `-3`, `0.0125`. */
-function compact(v: number, decimals: number): string {
-  const s = v.toFixed(decimals);
-  const trimmed = s.includes(".") ? s.replace(/\.?0+$/, "") : s;
-  return trimmed === "-0" ? "0" : trimmed;
-}
-
-/** A coordinate with at most one decimal. */
-const px = (v: number): string => compact(v, 1);
-
-/** `v` with exactly `decimals` decimals and a typographic minus sign, never `−0.00`; `sign` adds a `+`. */
-function label(v: number, decimals: number, sign = false): string {
-  const s = v.toFixed(decimals);
-  const zero = Number(s) === 0;
-  if (s.startsWith("-")) return zero ? s.slice(1) : MINUS + s.slice(1);
-  return sign && !zero ? `+${s}` : s;
-}
-
-/**
- * The visible title: at 15 px when it fits the width, else smaller (down to 10 px), else cut with an ellipsis.
- * Widths are estimated from the character count, as no font metrics are available.
- */
-function fitTitle(title: string): { text: string; size: number } {
-  const chars = [...title];
-  const room = WIDTH - 24;
-  const size = Math.max(10, Math.min(15, Math.floor((2 * room) / (chars.length * BOLD_GLYPH)) / 2));
-  const maxChars = Math.floor(room / (size * BOLD_GLYPH));
-  return { text: chars.length > maxChars ? chars.slice(0, maxChars - 1).join("") + "\u2026" : title, size };
-}
 
 /**
  * SVG `rotate()` degrees that turn the upright rod to angle `theta`, wrapped to [−180, 180). SVG's y axis
@@ -157,8 +133,6 @@ export function pendulumSvg(frames: readonly PendulumFrame[], options: PendulumS
   if (!(Number.isFinite(maxTorque) && maxTorque > 0)) {
     throw new RangeError(`pendulumSvg: maxTorque ${maxTorque} is not a finite positive number`);
   }
-  const returns: number[] = [];
-  let total = 0;
   frames.forEach((frame, i) => {
     for (const field of ["theta", "torque", "reward"] as const) {
       if (!Number.isFinite(frame[field])) {
@@ -167,24 +141,13 @@ export function pendulumSvg(frames: readonly PendulumFrame[], options: PendulumS
         );
       }
     }
-    total += frame.reward;
-    if (!Number.isFinite(total)) throw new RangeError(`pendulumSvg: the return overflows at frames[${i}]`);
-    returns.push(total);
   });
-
-  // Timing: key times i/n with enough decimals that they stay distinct and below 1 after rounding.
-  const decimals = Math.max(3, Math.ceil(Math.log10(n)) + 2);
-  const keyTime = (i: number) => compact(i / n, decimals);
-  const timing = `calcMode="discrete" dur="${compact(n * dt, 6)}s" repeatCount="indefinite"`;
-  const allKeyTimes = frames.map((_, i) => keyTime(i)).join(";");
-  const animate = (attribute: string, values: readonly string[]) =>
-    `<animate attributeName="${attribute}" values="${
-      values.join(";")
-    }" keyTimes="${allKeyTimes}" ${timing}/>`;
+  const returns = runningReturns(frames.map((f) => f.reward), "pendulumSvg");
+  const clock = frameClock(n, dt);
+  const { timing, allKeyTimes, animate } = clock;
 
   // Layout, top to bottom: title, pendulum, torque bar, labels.
-  const title = escapeXml(options.title ?? "");
-  const shown = fitTitle(options.title ?? "");
+  const title = options.title ?? "";
   const top = title === "" ? 12 : 44;
   const cy = top + 150;
   const barY = top + 312;
@@ -199,19 +162,7 @@ export function pendulumSvg(frames: readonly PendulumFrame[], options: PendulumS
   });
   const bound = label(maxTorque, Number.isInteger(maxTorque) ? 0 : 2);
 
-  const out: string[] = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${WIDTH}" height="${height}" ` +
-    `viewBox="0 0 ${WIDTH} ${height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">`,
-  ];
-  if (title !== "") out.push(`<title>${title}</title>`);
-  out.push(`<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`);
-  if (title !== "") {
-    out.push(
-      `<text class="title" x="${CENTER_X}" y="28" text-anchor="middle" font-size="${shown.size}" ` +
-        `font-weight="bold" fill="#000000">${escapeXml(shown.text)}</text>`,
-    );
-  }
+  const out = svgOpening(WIDTH, height, title);
 
   // The pendulum, in pivot coordinates: the rod is drawn upright and turned by the animated rotation.
   out.push(
@@ -257,28 +208,19 @@ export function pendulumSvg(frames: readonly PendulumFrame[], options: PendulumS
     "</g>",
   );
 
-  // Per-frame labels: one group per frame, visible only during its own frame (frame 0's in the static view).
-  out.push(`<g class="labels" fill="${INK}">`);
-  frames.forEach((frame, i) => {
-    const values = [...(i > 0 ? ["hidden"] : []), "visible", ...(i < n - 1 ? ["hidden"] : [])];
-    const times = [...(i > 0 ? [0] : []), i, ...(i < n - 1 ? [i + 1] : [])].map(keyTime);
-    out.push(
-      `<g class="frame" visibility="${i === 0 ? "visible" : "hidden"}">` +
-        `<animate attributeName="visibility" values="${values.join(";")}" keyTimes="${times.join(";")}" ` +
-        `${timing}/>` +
-        `<text class="step" x="20" y="${rowY}">step ${i}/${n - 1}</text>` +
-        `<text class="reward" x="${CENTER_X}" y="${rowY}" text-anchor="middle">reward ${
-          label(frame.reward, 2)
-        }</text>` +
-        `<text class="return" x="${WIDTH - 20}" y="${rowY}" text-anchor="end">return ${
-          label(returns[i], 1)
-        }</text>` +
+  // Per-frame labels, with the torque's value beside the bar.
+  out.push(
+    ...frameLabels(
+      frames.map((f) => f.reward),
+      returns,
+      { width: WIDTH, y: rowY },
+      clock,
+      (i) =>
         `<text class="torque-value" x="${WIDTH - 20}" y="${barY + 10}" text-anchor="end" font-size="11">${
-          label(frame.torque, 2, true)
-        }</text>` +
-        "</g>",
-    );
-  });
-  out.push("</g>", "</svg>");
+          label(frames[i].torque, 2, true)
+        }</text>`,
+    ),
+  );
+  out.push("</svg>");
   return out.join("\n") + "\n";
 }
