@@ -190,3 +190,32 @@ Deno.test("README: its usage blocks are the --help texts of train and eval", asy
     assert.ok(readme.includes(block), `README lacks the current usage block:\n${block}`);
   }
 });
+
+Deno.test("parseTrainArgs: --env picks the environment's tuned preset and run length; lecture does not", () => {
+  const config = (args: string[]) => {
+    const parsed = parseTrainArgs(args);
+    if (E.isLeft(parsed) || parsed.right.kind !== "train") throw new Error(`expected a config for ${args}`);
+    return parsed.right.config as unknown as Record<string, unknown>;
+  };
+  const mcSac = config(["--algo", "sac", "--env", "MountainCarContinuous-v0"]);
+  assert.deepEqual(
+    [mcSac.hidden, mcSac.gamma, mcSac.noiseType, mcSac.explorationNoise, mcSac.randomSteps, mcSac.steps],
+    [[64, 64], 0.99, "ou", 0.75, 0, 60_000],
+  );
+  const llSac = config(["--algo", "sac", "--env", "LunarLanderContinuous-v3"]);
+  assert.deepEqual(
+    [llSac.gamma, llSac.tau, llSac.actorLr, llSac.alphaLr, llSac.bufferSize, llSac.randomSteps, llSac.steps],
+    [0.99, 0.01, 7.3e-4, 7.3e-4, 300_000, 10_000, 300_000],
+  );
+  const bwSac = config(["--algo", "sac", "--env", "BipedalWalker-v3"]);
+  assert.deepEqual([bwSac.gamma, bwSac.tau, bwSac.evalEvery, bwSac.steps], [0.98, 0.02, 20_000, 1_000_000]);
+  const bwTd3 = config(["--env", "BipedalWalker-v3"]);
+  assert.deepEqual([bwTd3.gamma, bwTd3.randomSteps, bwTd3.noiseType], [0.98, 10_000, "gaussian"]);
+  // Flags still override the preset; the lecture preset and the value-network SAC ignore env presets.
+  assert.equal(config(["--algo", "sac", "--env", "LunarLanderContinuous-v3", "--tau", "0.005"]).tau, 0.005);
+  assert.equal(
+    config(["--algo", "sac", "--env", "MountainCarContinuous-v0", "--preset", "lecture"]).noiseType,
+    "none",
+  );
+  assert.deepEqual(config(["--algo", "sac-v", "--env", "MountainCarContinuous-v0"]).hidden, [128, 128]);
+});
