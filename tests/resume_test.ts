@@ -78,6 +78,20 @@ for (const { what, flags, differsFrom } of VARIANTS) {
   });
 }
 
+Deno.test("td3 with --noise-type none acts with μ(s) alone: its actions differ from Gaussian exploration", async () => {
+  const cwd = await Deno.makeTempDir();
+  const short = withSteps(SMALL, 400);
+  for (const noise of ["none", "gaussian"]) {
+    const r = await runTrain(["--algo", "td3", "--noise-type", noise, ...short, "--out", noise], cwd);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  assert.notDeepEqual(
+    await Deno.readFile(`${cwd}/none/episodes.csv`),
+    await Deno.readFile(`${cwd}/gaussian/episodes.csv`),
+  );
+  await Deno.remove(cwd, { recursive: true });
+});
+
 Deno.test("resuming without a saved buffer works, waits for fresh transitions, and says so", async () => {
   const cwd = await Deno.makeTempDir();
   assert.equal((await runTrain([...withSteps(SMALL, 400), "--out", "run"], cwd)).code, 0);
