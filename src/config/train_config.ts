@@ -229,6 +229,20 @@ const ZOO_TD3: Td3Hyperparameters = {
   learningStarts: 10_000,
 };
 
+/**
+ * What Stable-Baselines3 zoo's SAC numbers for the Box2D tasks share (Adam 7.3e-4 for every network and α,
+ * buffer 300000, 10000 random steps before learning), on 128-128 networks with batch 128.
+ */
+const ZOO_SAC: SacHyperparameters = {
+  ...SAC_PRESETS.tuned,
+  bufferSize: 300_000,
+  actorLr: 7.3e-4,
+  criticLr: 7.3e-4,
+  alphaLr: 7.3e-4,
+  randomSteps: 10_000,
+  learningStarts: 10_000,
+};
+
 /** What the MountainCar presets share. */
 const MOUNTAIN_CAR = { hidden: [64, 64], gamma: 0.99, randomSteps: 0, learningStarts: 1000 } as const;
 
@@ -252,40 +266,19 @@ export const ENV_TUNED_PRESETS: Readonly<
   },
   /**
    * LunarLanderContinuous: TD3 with the zoo's numbers ({@link ZOO_TD3}); SAC with the zoo's SAC numbers
-   * (γ 0.99, τ 0.01, Adam 7.3e-4 for every network and α, buffer 300000, 10000 random steps before
-   * learning) on 128-128 networks with batch 128.
+   * ({@link ZOO_SAC}, γ 0.99, τ 0.01).
    */
   "LunarLanderContinuous-v3": {
     td3: ZOO_TD3,
-    sac: {
-      ...SAC_PRESETS.tuned,
-      gamma: 0.99,
-      tau: 0.01,
-      bufferSize: 300_000,
-      actorLr: 7.3e-4,
-      criticLr: 7.3e-4,
-      alphaLr: 7.3e-4,
-      randomSteps: 10_000,
-      learningStarts: 10_000,
-    },
+    sac: { ...ZOO_SAC, gamma: 0.99, tau: 0.01 },
   },
   /**
-   * BipedalWalker: TD3 with the same zoo numbers; SAC with the zoo's SAC numbers for this task (γ 0.98,
-   * τ 0.02, Adam 7.3e-4, buffer 300000, 10000 random steps) on 128-128 networks with batch 128.
+   * BipedalWalker: TD3 with the same zoo numbers; SAC with the zoo's SAC numbers for this task
+   * ({@link ZOO_SAC}, γ 0.98, τ 0.02).
    */
   "BipedalWalker-v3": {
     td3: ZOO_TD3,
-    sac: {
-      ...SAC_PRESETS.tuned,
-      gamma: 0.98,
-      tau: 0.02,
-      bufferSize: 300_000,
-      actorLr: 7.3e-4,
-      criticLr: 7.3e-4,
-      alphaLr: 7.3e-4,
-      randomSteps: 10_000,
-      learningStarts: 10_000,
-    },
+    sac: { ...ZOO_SAC, gamma: 0.98, tau: 0.02 },
   },
 };
 
