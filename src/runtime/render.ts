@@ -1,6 +1,7 @@
 /**
  * Rendering one episode of a policy as an animation that opens in a browser, per environment (animated
- * SVG; Pendulum-v1 and MountainCarContinuous-v0). The episode is the deterministic policy from a reset key, as in evaluation.
+ * SVG; Pendulum-v1 and MountainCarContinuous-v0). The episode is the deterministic policy from a reset key,
+ * as in evaluation.
  *
  * @module
  */
