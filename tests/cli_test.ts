@@ -207,6 +207,7 @@ Deno.test("parseTrainArgs: --env picks the environment's tuned preset and run le
     [llSac.gamma, llSac.tau, llSac.actorLr, llSac.alphaLr, llSac.bufferSize, llSac.randomSteps, llSac.steps],
     [0.99, 0.01, 7.3e-4, 7.3e-4, 300_000, 10_000, 300_000],
   );
+  assert.deepEqual([llSac.hidden, llSac.batchSize], [[256, 256], 256]);
   const bwSac = config(["--algo", "sac", "--env", "BipedalWalker-v3"]);
   assert.deepEqual([bwSac.gamma, bwSac.tau, bwSac.evalEvery, bwSac.steps], [0.98, 0.02, 20_000, 1_000_000]);
   const bwTd3 = config(["--env", "BipedalWalker-v3"]);

@@ -266,11 +266,12 @@ export const ENV_TUNED_PRESETS: Readonly<
   },
   /**
    * LunarLanderContinuous: TD3 with the zoo's numbers ({@link ZOO_TD3}); SAC with the zoo's SAC numbers
-   * ({@link ZOO_SAC}, γ 0.99, τ 0.01).
+   * ({@link ZOO_SAC}, γ 0.99, τ 0.01) on 256-256 networks with batch 256 (on 128-128 it learned to hover
+   * and stayed there; see README).
    */
   "LunarLanderContinuous-v3": {
     td3: ZOO_TD3,
-    sac: { ...ZOO_SAC, gamma: 0.99, tau: 0.01 },
+    sac: { ...ZOO_SAC, gamma: 0.99, tau: 0.01, hidden: [256, 256], batchSize: 256 },
   },
   /**
    * BipedalWalker: TD3 with the same zoo numbers; SAC with the zoo's SAC numbers for this task
