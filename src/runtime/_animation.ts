@@ -184,3 +184,64 @@ export function frameLabels(
   out.push("</g>");
   return out;
 }
+
+/** Where and how an action gauge is drawn. */
+export interface Gauge {
+  /** What it shows (`torque`, `force`): its caption, and the classes `NAME-gauge`, `NAME-bar`, `NAME-value`. */
+  readonly name: string;
+  /** Width of the drawing in pixels (the gauge is centred in it; its value is right-aligned). */
+  readonly width: number;
+  /** Half the bar's length in pixels. */
+  readonly half: number;
+  /** Top of the bar. */
+  readonly y: number;
+  /** The bound shown at each end, as text. */
+  readonly bound: string;
+  /** Fill colour of the bar. */
+  readonly color: string;
+}
+
+/**
+ * An action gauge: a bar from −bound to +bound whose fill grows from the centre toward the side of each
+ * frame's value.
+ *
+ * @param gauge where and how it is drawn
+ * @param fractions each frame's value as a fraction of the bound, clipped to [−1, 1] here
+ * @param clock the animation's clock
+ * @returns the lines of the gauge's group
+ */
+export function gaugeLines(gauge: Gauge, fractions: readonly number[], clock: FrameClock): string[] {
+  const { name, half, y, bound, color } = gauge;
+  const center = gauge.width / 2;
+  const bars = fractions.map((f) => {
+    const fraction = Math.max(-1, Math.min(1, f));
+    return { x: px(center + Math.min(0, fraction) * half), width: px(Math.abs(fraction) * half) };
+  });
+  return [
+    `<g class="${name}-gauge" font-size="11" fill="#595959">`,
+    `<text x="20" y="${y + 9}">${name}</text>`,
+    `<rect x="${center - half}" y="${y}" width="${2 * half}" height="12" fill="#f2f2f2" stroke="#bfbfbf"/>`,
+    `<rect class="${name}-bar" x="${bars[0].x}" y="${y}" width="${
+      bars[0].width
+    }" height="12" fill="${color}">`,
+    clock.animate("x", bars.map((b) => b.x)),
+    clock.animate("width", bars.map((b) => b.width)),
+    "</rect>",
+    `<line x1="${center}" y1="${y - 3}" x2="${center}" y2="${y + 15}" stroke="${INK}"/>`,
+    `<text x="${center - half - 6}" y="${y + 10}" text-anchor="end">${MINUS}${bound}</text>`,
+    `<text x="${center + half + 6}" y="${y + 10}">+${bound}</text>`,
+    "</g>",
+  ];
+}
+
+/**
+ * The gauge's value for one frame, beside the bar (to go into that frame's label group).
+ *
+ * @param gauge where the gauge is drawn
+ * @param value the frame's value
+ * @returns the markup
+ */
+export function gaugeValue(gauge: Gauge, value: number): string {
+  return `<text class="${gauge.name}-value" x="${gauge.width - 20}" y="${gauge.y + 10}" text-anchor="end" ` +
+    `font-size="11">${label(value, 2, true)}</text>`;
+}

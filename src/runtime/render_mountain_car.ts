@@ -14,9 +14,9 @@ import {
   compact,
   frameClock,
   frameLabels,
-  INK,
-  label,
-  MINUS,
+  type Gauge,
+  gaugeLines,
+  gaugeValue,
   px,
   runningReturns,
   svgOpening,
@@ -121,10 +121,14 @@ export function mountainCarSvg(
   const moves = shownX.map((x) => `${px(screenX(x))} ${px(screenY(x))}`);
   // Gymnasium tilts the car by cos 3x radians, counter-clockwise; SVG turns clockwise for positive angles.
   const tilts = shownX.map((x) => compact((-Math.cos(3 * x) * 180) / Math.PI, 2));
-  const bars = frames.map((f) => {
-    const fraction = Math.max(-1, Math.min(1, f.force));
-    return { x: px(WIDTH / 2 + Math.min(0, fraction) * BAR_HALF), width: px(Math.abs(fraction) * BAR_HALF) };
-  });
+  const gauge: Gauge = {
+    name: "force",
+    width: WIDTH,
+    half: BAR_HALF,
+    y: barY,
+    bound: "1",
+    color: FORCE_COLOR,
+  };
   const flagX = px(screenX(GOAL_POSITION));
   const flagY = screenY(GOAL_POSITION);
 
@@ -154,21 +158,7 @@ export function mountainCarSvg(
   );
 
   // Force bar: the fill grows from the centre toward the side of the force's sign.
-  out.push(
-    `<g class="force-gauge" font-size="11" fill="#595959">`,
-    `<text x="20" y="${barY + 9}">force</text>`,
-    `<rect x="${WIDTH / 2 - BAR_HALF}" y="${barY}" width="${2 * BAR_HALF}" height="12" fill="#f2f2f2" ` +
-      `stroke="#bfbfbf"/>`,
-    `<rect class="force-bar" x="${bars[0].x}" y="${barY}" width="${bars[0].width}" height="12" ` +
-      `fill="${FORCE_COLOR}">`,
-    clock.animate("x", bars.map((b) => b.x)),
-    clock.animate("width", bars.map((b) => b.width)),
-    "</rect>",
-    `<line x1="${WIDTH / 2}" y1="${barY - 3}" x2="${WIDTH / 2}" y2="${barY + 15}" stroke="${INK}"/>`,
-    `<text x="${WIDTH / 2 - BAR_HALF - 6}" y="${barY + 10}" text-anchor="end">${MINUS}1</text>`,
-    `<text x="${WIDTH / 2 + BAR_HALF + 6}" y="${barY + 10}">+1</text>`,
-    "</g>",
-  );
+  out.push(...gaugeLines(gauge, frames.map((f) => f.force), clock));
 
   out.push(
     ...frameLabels(
@@ -176,10 +166,7 @@ export function mountainCarSvg(
       returns,
       { width: WIDTH, y: rowY },
       clock,
-      (i) =>
-        `<text class="force-value" x="${WIDTH - 20}" y="${barY + 10}" text-anchor="end" font-size="11">${
-          label(frames[i].force, 2, true)
-        }</text>`,
+      (i) => gaugeValue(gauge, frames[i].force),
     ),
   );
   out.push("</svg>");

@@ -17,9 +17,11 @@ import {
   compact,
   frameClock,
   frameLabels,
+  type Gauge,
+  gaugeLines,
+  gaugeValue,
   INK,
   label,
-  MINUS,
   px,
   runningReturns,
   svgOpening,
@@ -156,11 +158,14 @@ export function pendulumSvg(frames: readonly PendulumFrame[], options: PendulumS
 
   const degrees = frames.map((f) => compact(rotationDegrees(f.theta), 2));
   const arrows = frames.map((f) => torqueArrow(f.torque, maxTorque));
-  const bars = frames.map((f) => {
-    const fraction = Math.max(-1, Math.min(1, f.torque / maxTorque));
-    return { x: px(CENTER_X + Math.min(0, fraction) * BAR_HALF), width: px(Math.abs(fraction) * BAR_HALF) };
-  });
-  const bound = label(maxTorque, Number.isInteger(maxTorque) ? 0 : 2);
+  const gauge: Gauge = {
+    name: "torque",
+    width: WIDTH,
+    half: BAR_HALF,
+    y: barY,
+    bound: label(maxTorque, Number.isInteger(maxTorque) ? 0 : 2),
+    color: TORQUE_COLOR,
+  };
 
   const out = svgOpening(WIDTH, height, title);
 
@@ -192,21 +197,7 @@ export function pendulumSvg(frames: readonly PendulumFrame[], options: PendulumS
   );
 
   // Torque bar: the fill grows from the centre toward the side of the torque's sign.
-  out.push(
-    `<g class="torque-gauge" font-size="11" fill="#595959">`,
-    `<text x="20" y="${barY + 9}">torque</text>`,
-    `<rect x="${CENTER_X - BAR_HALF}" y="${barY}" width="${2 * BAR_HALF}" height="12" fill="#f2f2f2" ` +
-      `stroke="#bfbfbf"/>`,
-    `<rect class="torque-bar" x="${bars[0].x}" y="${barY}" width="${bars[0].width}" height="12" ` +
-      `fill="${TORQUE_COLOR}">`,
-    animate("x", bars.map((b) => b.x)),
-    animate("width", bars.map((b) => b.width)),
-    "</rect>",
-    `<line x1="${CENTER_X}" y1="${barY - 3}" x2="${CENTER_X}" y2="${barY + 15}" stroke="${INK}"/>`,
-    `<text x="${CENTER_X - BAR_HALF - 6}" y="${barY + 10}" text-anchor="end">${MINUS}${bound}</text>`,
-    `<text x="${CENTER_X + BAR_HALF + 6}" y="${barY + 10}">+${bound}</text>`,
-    "</g>",
-  );
+  out.push(...gaugeLines(gauge, frames.map((f) => f.torque / maxTorque), clock));
 
   // Per-frame labels, with the torque's value beside the bar.
   out.push(
@@ -215,10 +206,7 @@ export function pendulumSvg(frames: readonly PendulumFrame[], options: PendulumS
       returns,
       { width: WIDTH, y: rowY },
       clock,
-      (i) =>
-        `<text class="torque-value" x="${WIDTH - 20}" y="${barY + 10}" text-anchor="end" font-size="11">${
-          label(frames[i].torque, 2, true)
-        }</text>`,
+      (i) => gaugeValue(gauge, frames[i].torque),
     ),
   );
   out.push("</svg>");
