@@ -245,3 +245,38 @@ export function gaugeValue(gauge: Gauge, value: number): string {
   return `<text class="${gauge.name}-value" x="${gauge.width - 20}" y="${gauge.y + 10}" text-anchor="end" ` +
     `font-size="11">${label(value, 2, true)}</text>`;
 }
+
+/**
+ * Check that the given fields of every frame hold finite numbers.
+ *
+ * @param who the renderer's name, for the error
+ * @param frames the frames
+ * @param fields the numeric fields of a frame
+ * @throws {RangeError} naming the first non-finite value
+ */
+export function checkFrames<F>(
+  who: string,
+  frames: readonly F[],
+  fields: readonly (keyof F & string)[],
+): void {
+  frames.forEach((frame, i) => {
+    for (const field of fields) {
+      if (!Number.isFinite(frame[field])) {
+        throw new RangeError(`${who}: frames[${i}].${field} is ${frame[field]}, expected a finite number`);
+      }
+    }
+  });
+}
+
+/**
+ * Check the seconds per frame of an animation.
+ *
+ * @param who the renderer's name, for the error
+ * @param dt seconds per frame
+ * @throws {RangeError} when `dt` is not a finite number of at least 0.001
+ */
+export function checkDt(who: string, dt: number): void {
+  if (!(Number.isFinite(dt) && dt >= 0.001)) {
+    throw new RangeError(`${who}: dt ${dt} is not a finite number of seconds >= 0.001`);
+  }
+}

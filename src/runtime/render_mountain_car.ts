@@ -11,6 +11,8 @@
  * @module
  */
 import {
+  checkDt,
+  checkFrames,
   compact,
   frameClock,
   frameLabels,
@@ -88,18 +90,8 @@ export function mountainCarSvg(
   const n = frames.length;
   if (n === 0) throw new RangeError("mountainCarSvg: frames is empty, expected at least one frame");
   const dt = options.dt ?? 1 / 30;
-  if (!(Number.isFinite(dt) && dt >= 0.001)) {
-    throw new RangeError(`mountainCarSvg: dt ${dt} is not a finite number of seconds >= 0.001`);
-  }
-  frames.forEach((frame, i) => {
-    for (const field of ["position", "force", "reward"] as const) {
-      if (!Number.isFinite(frame[field])) {
-        throw new RangeError(
-          `mountainCarSvg: frames[${i}].${field} is ${frame[field]}, expected a finite number`,
-        );
-      }
-    }
-  });
+  checkDt("mountainCarSvg", dt);
+  checkFrames("mountainCarSvg", frames, ["position", "force", "reward"]);
   const returns = runningReturns(frames.map((f) => f.reward), "mountainCarSvg");
   const clock = frameClock(n, dt);
 

@@ -14,6 +14,8 @@
  * @module
  */
 import {
+  checkDt,
+  checkFrames,
   compact,
   frameClock,
   frameLabels,
@@ -129,21 +131,11 @@ export function pendulumSvg(frames: readonly PendulumFrame[], options: PendulumS
   if (n === 0) throw new RangeError("pendulumSvg: frames is empty, expected at least one frame");
   const dt = options.dt ?? 0.05;
   const maxTorque = options.maxTorque ?? 2;
-  if (!(Number.isFinite(dt) && dt >= 0.001)) {
-    throw new RangeError(`pendulumSvg: dt ${dt} is not a finite number of seconds >= 0.001`);
-  }
+  checkDt("pendulumSvg", dt);
   if (!(Number.isFinite(maxTorque) && maxTorque > 0)) {
     throw new RangeError(`pendulumSvg: maxTorque ${maxTorque} is not a finite positive number`);
   }
-  frames.forEach((frame, i) => {
-    for (const field of ["theta", "torque", "reward"] as const) {
-      if (!Number.isFinite(frame[field])) {
-        throw new RangeError(
-          `pendulumSvg: frames[${i}].${field} is ${frame[field]}, expected a finite number`,
-        );
-      }
-    }
-  });
+  checkFrames("pendulumSvg", frames, ["theta", "torque", "reward"]);
   const returns = runningReturns(frames.map((f) => f.reward), "pendulumSvg");
   const clock = frameClock(n, dt);
   const { timing, allKeyTimes, animate } = clock;
