@@ -154,8 +154,8 @@ export {
   useBackend,
 } from "./src/runtime/backend.ts";
 export { installGemm, uninstallGemm } from "./src/runtime/gemm.ts";
-export { aggregateEvals, type AggregatePoint, firstReaching } from "./src/runtime/aggregate.ts";
-export { trainSeeds, type TrainSeedsOptions, type TrainSeedsSummary } from "./src/runtime/train_seeds.ts";
+export { aggregateEvals, type AggregatePoint, firstReaching } from "./src/report/aggregate.ts";
+export { trainSeeds, type TrainSeedsOptions, type TrainSeedsSummary } from "./src/train/train_seeds.ts";
 export { disposeReplaced, readTensor, step, tensorsIn } from "./src/runtime/memory.ts";
 export { type EvalResult, evaluate, type EvaluateOptions } from "./src/runtime/evaluate.ts";
 export {
@@ -172,16 +172,16 @@ export {
   writeFileAtomic,
 } from "./src/runtime/checkpoint.ts";
 export { decodePolicy, encodePolicy, loadPolicy, type Policy } from "./src/runtime/policy.ts";
-export { type LoadedRun, loadRun } from "./src/runtime/resume.ts";
-export { renderEpisode, type Rollout, rollout } from "./src/runtime/render.ts";
-export { type PendulumFrame, pendulumSvg, type PendulumSvgOptions } from "./src/runtime/render_pendulum.ts";
+export { type LoadedRun, loadRun } from "./src/train/resume.ts";
+export { renderEpisode, type Rollout, rollout } from "./src/report/render.ts";
+export { type PendulumFrame, pendulumSvg, type PendulumSvgOptions } from "./src/report/render_pendulum.ts";
 export {
   type DecodedSafetensors,
   type DecodedTensor,
   decodeSafetensors,
   encodeSafetensors,
   type F32Tensor,
-} from "./src/runtime/safetensors.ts";
+} from "./src/formats/safetensors.ts";
 export {
   type BandPoint,
   type BandSeries,
@@ -190,9 +190,9 @@ export {
   type LearningCurveData,
   type LearningCurveOptions,
   learningCurveSvg,
-} from "./src/runtime/plot.ts";
-export type { EpisodeRow, EvalRow } from "./src/runtime/run_files.ts";
-export { agentFor } from "./src/runtime/agent_for.ts";
+} from "./src/report/plot.ts";
+export type { EpisodeRow, EvalRow } from "./src/formats/run_files.ts";
+export { type AgentChoice, type AgentSpaces, makeAgent } from "./src/core/agents/make_agent.ts";
 export {
   evaluationKeys,
   type LoopState,
@@ -202,4 +202,4 @@ export {
   train,
   type TrainOptions,
   type TrainSummary,
-} from "./src/runtime/train.ts";
+} from "./src/train/train.ts";

@@ -11,8 +11,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { aggregateEvals, firstReaching } from "../src/runtime/aggregate.ts";
-import { learningCurveSvg } from "../src/runtime/plot.ts";
+import { aggregateEvals, firstReaching } from "../src/report/aggregate.ts";
+import { learningCurveSvg } from "../src/report/plot.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

@@ -34,7 +34,7 @@ import { type Key, keyFromSeed, split, uniform } from "../src/core/rng.ts";
 import type { Env } from "../src/envs/env.ts";
 import { makeEnv } from "../src/envs/registry.ts";
 import { ReplayBuffer } from "../src/replay/buffer.ts";
-import { agentFor } from "../src/runtime/agent_for.ts";
+import { makeAgent } from "../src/core/agents/make_agent.ts";
 import { type BackendName, BACKENDS, useBackend } from "../src/runtime/backend.ts";
 import { readTensor, step, tensorsIn } from "../src/runtime/memory.ts";
 
@@ -127,7 +127,7 @@ function soak(algo: Algo, backend: BackendName, updates: number, every: number):
     validateConfig({ ...DEFAULTS, ...presetFor(algo, "tuned"), algo, backend } as TrainConfig),
   );
   const env = makeEnv(config.env) as Env<unknown>;
-  const agent = agentFor(config, env);
+  const agent = makeAgent(config, env);
   const [initKey, fillKey, loopKey0] = split(keyFromSeed(0), 3);
   const buffer = new ReplayBuffer({
     capacity: FILL,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as E from "fp-ts/lib/Either.js";
 import { type Algo, DEFAULTS, presetFor, type TrainConfig } from "../src/config/train_config.ts";
 import { useBackend } from "../src/runtime/backend.ts";
-import { train } from "../src/runtime/train.ts";
+import { train } from "../src/train/train.ts";
 
 // A uniformly random policy scores about −1200 to −1500 on Pendulum-v1; −400 means the pendulum is swung up
 // and held from most start states. Each run is deterministic; the thresholds leave room for harmless

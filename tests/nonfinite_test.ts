@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { DEFAULTS, TD3_PRESETS, type TrainConfig } from "../src/config/train_config.ts";
 import type { Env } from "../src/envs/env.ts";
 import { pendulum, type PendulumState } from "../src/envs/pendulum.ts";
-import { NonFiniteError, train } from "../src/runtime/train.ts";
+import { NonFiniteError, train } from "../src/train/train.ts";
 
 tf.env().set("PROD", true);
 await tf.setBackend("cpu");

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import * as E from "fp-ts/lib/Either.js";
-import { type BackendName, BACKENDS } from "../runtime/backend.ts";
+import { type BackendName, BACKENDS } from "../config/backends.ts";
 
 /** What `deno task eval` is asked to do. */
 export type EvalCommand =

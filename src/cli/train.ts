@@ -10,10 +10,10 @@ import * as E from "fp-ts/lib/Either.js";
 import type { TrainConfig } from "../config/train_config.ts";
 import { type Command, parseTrainArgs, USAGE } from "./args.ts";
 import { gemmProvider, useBackend } from "../runtime/backend.ts";
-import { ENGINE_ENV_IDS } from "../runtime/environments.ts";
-import { loadRun } from "../runtime/resume.ts";
-import { type ResumePoint, train } from "../runtime/train.ts";
-import { trainSeeds } from "../runtime/train_seeds.ts";
+import { ENGINE_ENV_IDS } from "../config/env_ids.ts";
+import { loadRun } from "../train/resume.ts";
+import { type ResumePoint, train } from "../train/train.ts";
+import { trainSeeds } from "../train/train_seeds.ts";
 import { exists, removeRunFolder } from "./run_folder.ts";
 
 async function freshRunFolder(base: string): Promise<string> {

@@ -7,9 +7,9 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
-import { type BackendName, BACKENDS } from "../runtime/backend.ts";
-import { ALL_ENV_IDS } from "../runtime/environments.ts";
 import type { InitScheme } from "../core/nn/mlp.ts";
+import { type BackendName, BACKENDS } from "./backends.ts";
+import { ALL_ENV_IDS } from "./env_ids.ts";
 
 /** Algorithms this library trains: TD3, SAC with learned α, and the lecture's SAC with a value network. */
 export const ALGOS = ["td3", "sac", "sac-v"] as const;

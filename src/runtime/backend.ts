@@ -7,13 +7,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
+import type { BackendName } from "../config/backends.ts";
 import { type GemmProvider, installGemm } from "./gemm.ts";
 
-/** The backends a user can ask for. */
-export const BACKENDS = ["wasm", "cpu", "tensorflow"] as const;
-
-/** One of {@link BACKENDS}. */
-export type BackendName = typeof BACKENDS[number];
+export { type BackendName, BACKENDS } from "../config/backends.ts";
 
 export type { GemmProvider };
 export { gemmProvider } from "./gemm.ts";

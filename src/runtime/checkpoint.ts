@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ReplaySnapshot } from "../replay/buffer.ts";
-import { decodeSafetensors, encodeSafetensors, type F32Tensor } from "./safetensors.ts";
+import { decodeSafetensors, encodeSafetensors, type F32Tensor } from "../formats/safetensors.ts";
 
 /** Format tag stored in every checkpoint. */
 export const CHECKPOINT_FORMAT = "td3-sac-checkpoint/1";

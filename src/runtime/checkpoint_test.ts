@@ -8,7 +8,7 @@ import {
   writeFileAtomic,
 } from "./checkpoint.ts";
 import { ReplayBuffer } from "../replay/buffer.ts";
-import { decodeSafetensors } from "./safetensors.ts";
+import { decodeSafetensors } from "../formats/safetensors.ts";
 import { makeTd3, TD3_DEFAULTS, type Td3State } from "../core/agents/td3.ts";
 import { keyFromSeed } from "../core/rng.ts";
 import { tensorsIn } from "./memory.ts";

@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Key } from "../core/rng.ts";
 import type { Env } from "../envs/env.ts";
-import { asSource, type EnvSource } from "./env_session.ts";
+import { asSource, type EnvSource } from "../envs/session.ts";
 import { readTensor } from "./memory.ts";
 
 /** Mean and (population) standard deviation of the episode returns. */

@@ -18,8 +18,8 @@ import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
 import { type TrainConfig, validateConfig } from "../config/train_config.ts";
 import { keyFromSeed } from "../core/rng.ts";
-import { agentFor } from "./agent_for.ts";
-import { openEnv } from "./environments.ts";
+import { makeAgent } from "../core/agents/make_agent.ts";
+import { openEnv } from "../envs/open_env.ts";
 import {
   decodeCheckpoint,
   type DecodedCheckpoint,
@@ -87,7 +87,7 @@ export function decodePolicy(bytes: Uint8Array): E.Either<string, Policy> {
   }
   const config = checked.right;
   const env = openEnv(config.env);
-  const agent = agentFor(config, env);
+  const agent = makeAgent(config, env);
   const fresh = tf.tidy(() => agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer) as {
     actor: unknown;
   };

@@ -4,7 +4,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { DEFAULTS, presetFor, type TrainConfig } from "../config/train_config.ts";
 import { keyFromSeed } from "../core/rng.ts";
 import { makeEnv } from "../envs/registry.ts";
-import { agentFor } from "./agent_for.ts";
+import { makeAgent } from "../core/agents/make_agent.ts";
 import { encodeCheckpoint } from "./checkpoint.ts";
 import { tensorsIn } from "./memory.ts";
 import { decodePolicy, encodePolicy } from "./policy.ts";
@@ -15,7 +15,7 @@ await tf.setBackend("cpu");
 for (const algo of ["td3", "sac", "sac-v"] as const) {
   Deno.test(`${algo}: a policy file acts exactly like the agent's deterministic policy`, () => {
     const config = { ...DEFAULTS, ...presetFor(algo, "tuned"), algo, hidden: [8, 8] } as TrainConfig;
-    const agent = agentFor(config, makeEnv("Pendulum-v1") as never);
+    const agent = makeAgent(config, makeEnv("Pendulum-v1") as never);
     const state = agent.init(keyFromSeed(3)) as { actor: unknown };
     const policy = decodePolicy(encodePolicy(state.actor, config));
     assert.ok(E.isRight(policy));
@@ -32,7 +32,7 @@ for (const algo of ["td3", "sac", "sac-v"] as const) {
 
 Deno.test("a policy file that does not fit its configuration, or is not a policy, is refused", () => {
   const config = { ...DEFAULTS, ...presetFor("td3", "tuned"), algo: "td3", hidden: [8, 8] } as TrainConfig;
-  const state = agentFor(config, makeEnv("Pendulum-v1") as never).init(keyFromSeed(3)) as { actor: unknown };
+  const state = makeAgent(config, makeEnv("Pendulum-v1") as never).init(keyFromSeed(3)) as { actor: unknown };
   const wrongSizes = decodePolicy(encodePolicy(state.actor, { ...config, hidden: [8, 16] }));
   assert.ok(E.isLeft(wrongSizes));
   assert.match(

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { EvalRow } from "./run_files.ts";
+import type { EvalRow } from "../formats/run_files.ts";
 
 /** One point of an aggregate curve. */
 export interface AggregatePoint {

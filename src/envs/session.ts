@@ -8,7 +8,7 @@
  * @module
  */
 import type { Key } from "../core/rng.ts";
-import type { Env, EnvSpec } from "../envs/env.ts";
+import type { Env, EnvSpec } from "./env.ts";
 
 /** What one step of a session reports. */
 export interface SessionStep {

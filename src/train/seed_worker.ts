@@ -7,7 +7,7 @@
 /// <reference lib="deno.worker" />
 import * as E from "fp-ts/lib/Either.js";
 import type { TrainConfig } from "../config/train_config.ts";
-import { useBackend } from "./backend.ts";
+import { useBackend } from "../runtime/backend.ts";
 import { loadRun } from "./resume.ts";
 import { type ResumePoint, train } from "./train.ts";
 

@@ -1,13 +1,13 @@
 /**
  * Every environment the command line can name: the pure ones of `src/envs/registry.ts`, opened as
- * sessions, and those built on a physics engine, which live here in the runtime layer.
+ * sessions, and those built on a physics engine (`box2d/`), whose world lives inside the session.
  *
  * @module
  */
-import { ENV_IDS, makeEnv } from "../envs/registry.ts";
-import { type EnvSource, pureSource } from "./env_session.ts";
-import { bipedalWalker } from "./envs/bipedal_walker.ts";
-import { lunarLanderContinuous } from "./envs/lunar_lander.ts";
+import { ENV_IDS, makeEnv } from "./registry.ts";
+import { type EnvSource, pureSource } from "./session.ts";
+import { bipedalWalker } from "./box2d/bipedal_walker.ts";
+import { lunarLanderContinuous } from "./box2d/lunar_lander.ts";
 
 /** Ids of the environments that run on a physics engine (their state lives in the engine). */
 export const ENGINE_ENV_IDS: readonly string[] = ["LunarLanderContinuous-v3", "BipedalWalker-v3"];

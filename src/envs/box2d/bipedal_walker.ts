@@ -13,7 +13,7 @@
  */
 import { type Body, Box, type Contact, Edge, type Fixture, Polygon, RevoluteJoint, World } from "planck";
 import { type Key, randint, split, uniform } from "../../core/rng.ts";
-import type { EnvSession, EnvSource, SessionStep } from "../env_session.ts";
+import type { EnvSession, EnvSource, SessionStep } from "../session.ts";
 
 const FPS = 50;
 const SCALE = 30;

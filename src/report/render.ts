@@ -8,7 +8,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { Key } from "../core/rng.ts";
 import type { Env } from "../envs/env.ts";
-import { asSource, type EnvSource } from "./env_session.ts";
+import { asSource, type EnvSource } from "../envs/session.ts";
 import type { PendulumState } from "../envs/pendulum.ts";
 import { type PendulumFrame, pendulumSvg } from "./render_pendulum.ts";
 import type { MountainCarState } from "../envs/mountain_car.ts";

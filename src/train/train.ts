@@ -15,25 +15,25 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Metrics } from "../core/agents/agent.ts";
-import { OU_DEFAULTS, ouInit, ouStep } from "../core/noise/ornstein_uhlenbeck.ts";
+import { OU_DEFAULTS, ouInit, ouStep } from "../core/exploration/ornstein_uhlenbeck.ts";
 import { foldIn, type Key, keyFromSeed, normal, split, uniform } from "../core/rng.ts";
 import type { NoiseType, TrainConfig } from "../config/train_config.ts";
 import type { Env, EnvSpec } from "../envs/env.ts";
-import { asSource, type EnvSession, type EnvSource } from "./env_session.ts";
-import { openEnv } from "./environments.ts";
+import { asSource, type EnvSession, type EnvSource } from "../envs/session.ts";
+import { openEnv } from "../envs/open_env.ts";
 import { ReplayBuffer, type ReplaySnapshot } from "../replay/buffer.ts";
-import { agentFor } from "./agent_for.ts";
+import { makeAgent } from "../core/agents/make_agent.ts";
 import {
   CHECKPOINT_FILE,
   encodeCheckpoint,
   firstNonFinite,
   POLICY_FILE,
   writeFileAtomic,
-} from "./checkpoint.ts";
-import { encodePolicy } from "./policy.ts";
-import { evaluate } from "./evaluate.ts";
-import { readTensor, step, tensorsIn } from "./memory.ts";
-import { learningCurveSvg } from "./plot.ts";
+} from "../runtime/checkpoint.ts";
+import { encodePolicy } from "../runtime/policy.ts";
+import { evaluate } from "../runtime/evaluate.ts";
+import { readTensor, step, tensorsIn } from "../runtime/memory.ts";
+import { learningCurveSvg } from "../report/plot.ts";
 import {
   type EpisodeRow,
   episodesCsv,
@@ -41,7 +41,7 @@ import {
   evalsCsv,
   timingCsv,
   type TimingRow,
-} from "./run_files.ts";
+} from "../formats/run_files.ts";
 
 /** Live progress, reported after every environment step. */
 export interface Progress {
@@ -241,7 +241,7 @@ const finite = (xs: ArrayLike<number>) => Array.prototype.every.call(xs, Number.
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
   const env = asSource(options.env ?? openEnv(config.env));
   const session = env.open();
-  const agent = agentFor(config, env);
+  const agent = makeAgent(config, env);
   const [initKey, loopKey0] = split(keyFromSeed(config.seed), 3);
   const evalKeys = evaluationKeys(config.seed, config.evalEpisodes);
   const bufferOptions = {

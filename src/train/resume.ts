@@ -10,18 +10,18 @@ import * as E from "fp-ts/lib/Either.js";
 import { kebab, type TrainConfig, upgradeConfig, validateConfig } from "../config/train_config.ts";
 import { keyFromSeed } from "../core/rng.ts";
 import { ReplayBuffer } from "../replay/buffer.ts";
-import { agentFor } from "./agent_for.ts";
-import { openEnv } from "./environments.ts";
+import { makeAgent } from "../core/agents/make_agent.ts";
+import { openEnv } from "../envs/open_env.ts";
 import {
   CHECKPOINT_FILE,
   CHECKPOINT_FORMAT,
   decodeCheckpoint,
   type DecodedCheckpoint,
   structureMismatch,
-} from "./checkpoint.ts";
-import { decodeSafetensors } from "./safetensors.ts";
-import { tensorsIn } from "./memory.ts";
-import type { TimingRow } from "./run_files.ts";
+} from "../runtime/checkpoint.ts";
+import { decodeSafetensors } from "../formats/safetensors.ts";
+import { tensorsIn } from "../runtime/memory.ts";
+import type { TimingRow } from "../formats/run_files.ts";
 import type { LoopState, ResumePoint } from "./train.ts";
 
 /** A run folder ready to continue. */
@@ -137,7 +137,7 @@ export async function loadRun(
   if (problem !== undefined) return refuse(`${file} cannot be resumed: ${problem}`);
   const loop = decoded.loop as LoopState;
 
-  const agent = agentFor(config, env);
+  const agent = makeAgent(config, env);
   const fresh = tf.tidy(() => agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer);
   const mismatch = structureMismatch(decoded.state, fresh);
   tensorsIn(fresh).forEach((t) => t.dispose());

@@ -6,10 +6,10 @@
  * @module
  */
 import type { TrainConfig } from "../config/train_config.ts";
-import { aggregateEvals } from "./aggregate.ts";
-import { writeFileAtomic } from "./checkpoint.ts";
-import { learningCurveSvg } from "./plot.ts";
-import type { EvalRow } from "./run_files.ts";
+import { aggregateEvals } from "../report/aggregate.ts";
+import { writeFileAtomic } from "../runtime/checkpoint.ts";
+import { learningCurveSvg } from "../report/plot.ts";
+import type { EvalRow } from "../formats/run_files.ts";
 import type { SeedJob, SeedMessage } from "./seed_worker.ts";
 
 /** Options of {@link trainSeeds}. */

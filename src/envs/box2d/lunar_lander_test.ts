@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Key, keyFromSeed, split, uniform } from "../../core/rng.ts";
-import type { EnvSession, SessionStep } from "../env_session.ts";
+import type { EnvSession, SessionStep } from "../session.ts";
 import { lunarLanderContinuous, type LunarLanderView } from "./lunar_lander.ts";
 
 type Controller = (observation: Float32Array) => Float32Array;

@@ -23,7 +23,7 @@
  */
 import { type Body, Box, type Contact, Edge, Polygon, RevoluteJoint, Vec2, World } from "planck";
 import { type Key, split, uniform } from "../../core/rng.ts";
-import type { EnvSession, EnvSource, SessionStep } from "../env_session.ts";
+import type { EnvSession, EnvSource, SessionStep } from "../session.ts";
 
 const FPS = 50;
 /** Pixels per metre: Gymnasium draws and sizes everything in pixels of a 600×400 viewport. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { bipedalWalker, type BipedalWalkerView } from "./bipedal_walker.ts";
-import type { EnvSession, SessionStep } from "../env_session.ts";
+import type { EnvSession, SessionStep } from "../session.ts";
 import { keyFromSeed, split, uniform } from "../../core/rng.ts";
 
 const SCALE = 30;

@@ -1,0 +1,12 @@
+/**
+ * The tfjs backends a run can ask for, as names only: choosing and loading one is the runtime's job
+ * (`src/runtime/backend.ts`), so that validating a configuration loads no backend code.
+ *
+ * @module
+ */
+
+/** The backends a user can ask for: `wasm` (XNNPACK), `cpu` (plain JavaScript), `tensorflow` (native). */
+export const BACKENDS = ["wasm", "cpu", "tensorflow"] as const;
+
+/** One of {@link BACKENDS}. */
+export type BackendName = typeof BACKENDS[number];
