@@ -42,6 +42,8 @@ export interface EnvSession {
 export interface EnvSource extends EnvSpec {
   /** A new session (call `reset` before stepping). */
   open(): EnvSession;
+  /** The pure environment behind the sessions, when there is one (the training loop steps it directly). */
+  readonly pure?: Env<unknown>;
 }
 
 /**
@@ -58,6 +60,7 @@ export function pureSource<S>(env: Env<S>): EnvSource {
     actionLow: env.actionLow,
     actionHigh: env.actionHigh,
     maxEpisodeSteps: env.maxEpisodeSteps,
+    pure: env as Env<unknown>,
     open: () => {
       let state: S | undefined;
       const current = () => {
@@ -96,4 +99,27 @@ export function pureSource<S>(env: Env<S>): EnvSource {
  */
 export function asSource(env: Env<unknown> | EnvSource): EnvSource {
   return "open" in env ? env : pureSource(env);
+}
+
+/**
+ * A session seen through the pure {@link Env} interface, for a loop written against `Env`: its state record
+ * is always `undefined`, since the world lives in the session, and `step` advances the session (an effect,
+ * unlike a pure environment's). A checkpoint of such an episode cannot be saved; a resumed run starts a new
+ * one.
+ *
+ * @param spec the environment's spaces
+ * @param session an open session
+ * @returns the session as an `Env`
+ */
+export function sessionEnv(spec: EnvSpec, session: EnvSession): Env<undefined> {
+  return {
+    id: spec.id,
+    observationSize: spec.observationSize,
+    actionSize: spec.actionSize,
+    actionLow: spec.actionLow,
+    actionHigh: spec.actionHigh,
+    maxEpisodeSteps: spec.maxEpisodeSteps,
+    reset: (key) => ({ state: undefined, observation: session.reset(key) }),
+    step: (_state, action) => ({ ...session.step(action), state: undefined }),
+  };
 }

@@ -5,7 +5,8 @@
  * (2·obs + act + 2)·4 bytes per transition. It stores `terminated`, never `truncated`: a transition cut by the
  * time limit still bootstraps from its next state.
  *
- * This is runtime-side mutable storage; sampling is a pure function of the contents and the key.
+ * This is runtime-side mutable storage; sampling is a pure function of the contents and the key, and
+ * {@link ReplayBuffer.sampleWith} lets a pure step sample as if its own transition were already stored.
  *
  * @module
  */
@@ -195,10 +196,8 @@ export class ReplayBuffer {
    * @param t the transition
    */
   add(t: Transition): void {
+    this.#check(t);
     const { capacity, observationSize: o, actionSize: a } = this.options;
-    if (t.observation.length !== o || t.nextObservation.length !== o || t.action.length !== a) {
-      throw new RangeError("replay buffer: transition sizes do not match the buffer");
-    }
     const i = this.#head;
     const ch = this.#chunk(i);
     const r = i & ROW_MASK;
@@ -220,8 +219,29 @@ export class ReplayBuffer {
    */
   sample(key: Key, batchSize: number): Batch {
     if (this.#size === 0) throw new RangeError("replay buffer: cannot sample from an empty buffer");
+    return this.#gather(randint(key, batchSize, { high: this.#size }), undefined);
+  }
+
+  /**
+   * The batch {@link ReplayBuffer.sample} would return after {@link ReplayBuffer.add} of `pending`, without
+   * adding it: the buffer is only read. This lets a pure training step sample from the buffer as it will
+   * be once the step's own transition is stored, and leave the storing to its caller.
+   *
+   * @param key the key to consume
+   * @param batchSize how many transitions
+   * @param pending the transition to count as stored
+   * @returns a fresh batch
+   */
+  sampleWith(key: Key, batchSize: number, pending: Transition): Batch {
+    this.#check(pending);
+    const high = Math.min(this.#size + 1, this.options.capacity);
+    return this.#gather(randint(key, batchSize, { high }), pending);
+  }
+
+  /** Copy rows `idx` into a new batch; row `#head` is `pending` when given. */
+  #gather(idx: ArrayLike<number>, pending: Transition | undefined): Batch {
     const { observationSize: o, actionSize: a } = this.options;
-    const idx = randint(key, batchSize, { high: this.#size });
+    const batchSize = idx.length;
     const batch = {
       size: batchSize,
       observations: new Float32Array(batchSize * o),
@@ -232,6 +252,14 @@ export class ReplayBuffer {
     };
     for (let j = 0; j < batchSize; j++) {
       const i = idx[j];
+      if (pending !== undefined && i === this.#head) {
+        batch.observations.set(pending.observation, j * o);
+        batch.actions.set(pending.action, j * a);
+        batch.rewards[j] = pending.reward;
+        batch.nextObservations.set(pending.nextObservation, j * o);
+        batch.terminated[j] = pending.terminated ? 1 : 0;
+        continue;
+      }
       const ch = this.#chunks[i >> CHUNK_BITS];
       const r = i & ROW_MASK;
       batch.observations.set(ch.obs.subarray(r * o, (r + 1) * o), j * o);
@@ -241,5 +269,13 @@ export class ReplayBuffer {
       batch.terminated[j] = ch.term[r];
     }
     return batch;
+  }
+
+  /** Refuse a transition whose sizes do not match the buffer's. */
+  #check(t: Transition): void {
+    const { observationSize: o, actionSize: a } = this.options;
+    if (t.observation.length !== o || t.nextObservation.length !== o || t.action.length !== a) {
+      throw new RangeError("replay buffer: transition sizes do not match the buffer");
+    }
   }
 }

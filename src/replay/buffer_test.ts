@@ -119,3 +119,26 @@ Deno.test("rows across storage chunks keep their transitions, and the ring wraps
   const copy = ReplayBuffer.restore(buffer.options, snap);
   assert.deepEqual(copy.sample(keyFromSeed(1), 512), buffer.sample(keyFromSeed(1), 512));
 });
+
+Deno.test("sampleWith gives the batch that sample gives after add, and leaves the buffer as it was", () => {
+  const row = (i: number) => ({
+    observation: [i, -i],
+    action: [i / 10],
+    reward: i * 1.5,
+    nextObservation: [i + 1, -i - 1],
+    terminated: i % 3 === 0,
+  });
+  // Capacity 5: the buffer fills, then the pending row replaces the oldest (row `head`).
+  for (const stored of [0, 1, 3, 5, 8]) {
+    const options = { capacity: 5, observationSize: 2, actionSize: 1 };
+    const a = new ReplayBuffer(options);
+    const b = new ReplayBuffer(options);
+    for (let i = 0; i < stored; i++) [a, b].forEach((x) => x.add(row(i)));
+    const key = keyFromSeed(stored);
+    const before = a.snapshot();
+    const predicted = a.sampleWith(key, 16, row(100));
+    assert.deepEqual(a.snapshot(), before, "sampleWith does not store");
+    b.add(row(100));
+    assert.deepEqual(predicted, b.sample(key, 16));
+  }
+});

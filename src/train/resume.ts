@@ -22,7 +22,8 @@ import {
 import { decodeSafetensors } from "../formats/safetensors.ts";
 import { tensorsIn } from "../runtime/memory.ts";
 import type { TimingRow } from "../formats/run_files.ts";
-import type { LoopState, ResumePoint } from "./train.ts";
+import type { LoopRecord } from "./loop.ts";
+import type { ResumePoint } from "./train.ts";
 
 /** A run folder ready to continue. */
 export interface LoadedRun {
@@ -49,7 +50,7 @@ function firstDifference(a: Record<string, unknown>, b: Record<string, unknown>)
 }
 
 function loopProblem(loop: unknown, config: TrainConfig, observationSize: number): string | undefined {
-  const l = loop as Partial<Record<keyof LoopState, unknown>>;
+  const l = loop as Partial<Record<keyof LoopRecord, unknown>>;
   if (typeof l !== "object" || l === null) return "it holds no training-loop state";
   const isInt = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
   if (!isInt(l.step) || (l.step as number) > config.steps) return `its step count ${l.step} is not valid`;
@@ -135,7 +136,7 @@ export async function loadRun(
   const env = openEnv(config.env);
   const problem = loopProblem(decoded.loop, config, env.observationSize);
   if (problem !== undefined) return refuse(`${file} cannot be resumed: ${problem}`);
-  const loop = decoded.loop as LoopState;
+  const loop = decoded.loop as LoopRecord;
 
   const agent = makeAgent(config, env);
   const fresh = tf.tidy(() => agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer);

@@ -1,39 +1,24 @@
 /**
- * The training loop: the one place where environment, replay buffer and agent reducer meet. It owns
- * every tensor (the reducer runs through {@link step}), draws every random number from keys derived from
- * the seed, and writes the run folder.
+ * The effect shell of the training loop: it performs what the pure step of `loop.ts` asks for. It owns
+ * the tensors (each step runs in a scope that keeps the new agent state; replaced tensors are freed), the
+ * replay buffer's storage, the environment session of an engine-backed environment, the run folder's
+ * files, the clock, the progress line and the stop requests (signals, worker messages).
  *
- * Key streams: `root = keyFromSeed(seed)` splits into `init` (networks), `loop` (one subkey per
- * environment step, split into action noise, replay sample and episode reset) and `eval` (one fixed key
- * per evaluation episode, reused at every evaluation so that evaluations are comparable).
+ * Key streams: `root = keyFromSeed(seed)` splits into `init` (networks), `loop` (the step's keys, see
+ * `loop.ts`) and `eval` (one fixed key per evaluation episode, reused at every evaluation so that
+ * evaluations are comparable).
  *
- * Everything the loop carries from one step to the next is a {@link LoopState}; a checkpoint stores it
- * with the agent state (and, with `saveBuffer`, the replay buffer), so a resumed run continues exactly
- * where the checkpoint was written.
+ * A checkpoint stores the agent state, the loop's record (`loopRecord`) and, with `saveBuffer`, the replay
+ * buffer, so a resumed run continues exactly where the checkpoint was written.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Metrics } from "../core/agents/agent.ts";
-import { OU_DEFAULTS, ouInit, ouStep } from "../core/exploration/ornstein_uhlenbeck.ts";
-import { foldIn, type Key, keyFromSeed, normal, split, uniform } from "../core/rng.ts";
-import type { NoiseType, TrainConfig } from "../config/train_config.ts";
-import type { Env, EnvSpec } from "../envs/env.ts";
-import { asSource, type EnvSession, type EnvSource } from "../envs/session.ts";
+import { type Key, keyFromSeed, split } from "../core/rng.ts";
+import type { TrainConfig } from "../config/train_config.ts";
+import type { Env } from "../envs/env.ts";
 import { openEnv } from "../envs/open_env.ts";
-import { ReplayBuffer, type ReplaySnapshot } from "../replay/buffer.ts";
-import { makeAgent } from "../core/agents/make_agent.ts";
-import {
-  CHECKPOINT_FILE,
-  encodeCheckpoint,
-  firstNonFinite,
-  POLICY_FILE,
-  writeFileAtomic,
-} from "../runtime/checkpoint.ts";
-import { encodePolicy } from "../runtime/policy.ts";
-import { evaluate } from "../runtime/evaluate.ts";
-import { readTensor, step, tensorsIn } from "../runtime/memory.ts";
-import { learningCurveSvg } from "../report/plot.ts";
+import { asSource, type EnvSource, sessionEnv } from "../envs/session.ts";
 import {
   type EpisodeRow,
   episodesCsv,
@@ -42,6 +27,31 @@ import {
   timingCsv,
   type TimingRow,
 } from "../formats/run_files.ts";
+import { learningCurveSvg } from "../report/plot.ts";
+import { ReplayBuffer, type ReplaySnapshot } from "../replay/buffer.ts";
+import {
+  CHECKPOINT_FILE,
+  encodeCheckpoint,
+  firstNonFinite,
+  POLICY_FILE,
+  writeFileAtomic,
+} from "../runtime/checkpoint.ts";
+import { evaluate, type EvaluateOptions } from "../runtime/evaluate.ts";
+import { disposeReplaced, tensorsIn } from "../runtime/memory.ts";
+import { encodePolicy } from "../runtime/policy.ts";
+import {
+  initialLoop,
+  type LoopContext,
+  loopContext,
+  type LoopRecord,
+  loopRecord,
+  type LoopState,
+  loopStep,
+  resumedLoop,
+  type StepEvents,
+  withEvaluation,
+  words,
+} from "./loop.ts";
 
 /** Live progress, reported after every environment step. */
 export interface Progress {
@@ -55,39 +65,12 @@ export interface Progress {
   readonly stepsPerSecond: number;
 }
 
-/**
- * Where a training run stands after `step` environment steps: everything the loop needs besides the
- * agent state and the replay buffer. Plain JSON data; stored in every checkpoint.
- */
-export interface LoopState {
-  /** Environment steps done. */
-  readonly step: number;
-  /** Key of the loop stream for the next step. */
-  readonly key: Key;
-  /** State of the environment's current episode. */
-  readonly envState: unknown;
-  /** Its observation. */
-  readonly observation: readonly number[];
-  /** Return of the current episode so far. */
-  readonly episodeReturn: number;
-  /** Steps of the current episode so far. */
-  readonly episodeLength: number;
-  /** Updates happen at steps after this one (`learningStarts`, later after a resume without buffer). */
-  readonly updatesFrom: number;
-  /** Every finished training episode. */
-  readonly episodes: readonly EpisodeRow[];
-  /** Every evaluation on the `evalEvery` grid (the extra one at the end of a run is not carried on). */
-  readonly evals: readonly EvalRow[];
-  /** State of the Ornstein-Uhlenbeck exploration noise (`noiseType: "ou"` only). */
-  readonly noise?: readonly number[];
-}
-
 /** A run to continue: the agent state (tensors now owned by {@link train}), the loop and the buffer. */
 export interface ResumePoint {
   /** The agent state from the checkpoint. */
   readonly state: unknown;
   /** Where the loop stood. */
-  readonly loop: LoopState;
+  readonly loop: LoopRecord;
   /** The replay buffer, when the checkpoint has it; without it, updates wait for fresh transitions. */
   readonly replay?: ReplaySnapshot;
   /** Timing rows written before (wall-clock only, for `timing.csv`). */
@@ -165,28 +148,6 @@ const REFERENCE: Readonly<Record<string, { value: number; label: string }>> = {
   "BipedalWalker-v3": { value: 300, label: "300" },
 };
 
-/** Uniformly random action inside the bounds. */
-function randomAction(key: Key, env: EnvSpec): Float32Array {
-  const u = uniform(key, env.actionSize);
-  return u.map((x, i) => env.actionLow[i] + x * (env.actionHigh[i] - env.actionLow[i]));
-}
-
-/** Half the action range per dimension. */
-function halfRanges(env: EnvSpec): number[] {
-  return env.actionLow.map((low, i) => (env.actionHigh[i] - low) / 2);
-}
-
-/** One log field per metric: `critic loss 0.123 | alpha 0.51`. */
-function formatMetrics(metrics: Readonly<Record<string, number>>): string {
-  return Object.entries(metrics)
-    .map(([name, v]) => ` | ${kebabWords(name)} ${v.toPrecision(4)}`)
-    .join("");
-}
-
-function kebabWords(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
-}
-
 /**
  * The keys of a run's evaluation episodes: the third stream of the seed's root key, split per episode.
  * `deno task eval` uses the same keys, so it reproduces a run's own evaluations.
@@ -199,39 +160,10 @@ export function evaluationKeys(seed: number, episodes: number): Key[] {
   return split(split(keyFromSeed(seed), 3)[2], episodes);
 }
 
-/** The loop state before the first step of a fresh run (the session's episode is reset here). */
-function freshLoop(config: TrainConfig, session: EnvSession, spec: EnvSpec, loopKey: Key): LoopState {
-  const [key, firstReset] = split(loopKey);
-  const observation = session.reset(firstReset);
-  return {
-    step: 0,
-    key,
-    envState: session.save(),
-    observation: [...observation],
-    episodeReturn: 0,
-    episodeLength: 0,
-    updatesFrom: config.learningStarts,
-    episodes: [],
-    evals: [],
-    ...(usesOu(config) ? { noise: ouInit(spec.actionSize) } : {}),
-  };
-}
-
-/** The exploration noise added to the policy's actions (`--noise-type`; the value-network SAC has none). */
-function noiseTypeOf(config: TrainConfig): NoiseType {
-  return config.algo === "sac-v" ? "none" : config.noiseType;
-}
-
-/** Whether the run explores with Ornstein-Uhlenbeck noise (`--noise-type ou`). */
-function usesOu(config: TrainConfig): boolean {
-  return noiseTypeOf(config) === "ou";
-}
-
-const finite = (xs: ArrayLike<number>) => Array.prototype.every.call(xs, Number.isFinite);
-
 /**
- * Train an agent as configured and write the run folder: `config.json` first, then `episodes.csv`, `evals.csv`, `timing.csv`, `learning_curve.svg`, and `checkpoint.safetensors` with
- * `policy.safetensors` every `checkpointEvery` steps, at the end, and when stopped.
+ * Train an agent as configured and write the run folder: `config.json` first, then `episodes.csv`,
+ * `evals.csv`, `timing.csv`, `learning_curve.svg`, and `checkpoint.safetensors` with `policy.safetensors`
+ * every `checkpointEvery` steps, at the end, and when stopped.
  *
  * @param config a validated configuration
  * @param options output folder, callbacks, and where to resume from
@@ -239,233 +171,212 @@ const finite = (xs: ArrayLike<number>) => Array.prototype.every.call(xs, Number.
  * @throws NonFiniteError when a loss, parameter, action, observation or reward stops being finite
  */
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
-  const env = asSource(options.env ?? openEnv(config.env));
-  const session = env.open();
-  const agent = makeAgent(config, env);
-  const [initKey, loopKey0] = split(keyFromSeed(config.seed), 3);
+  const source = asSource(options.env ?? openEnv(config.env));
+  const session = source.pure === undefined ? source.open() : undefined;
+  const context = loopContext(config, source.pure ?? sessionEnv(source, session!));
+  const buffer = replayBuffer(config, source, options.resume?.replay);
+  const clock = new Clock(options.resume?.timing ?? [], options.resume?.loop.step ?? 0);
+  const files = runFiles(config, source, options.out, clock.timing);
+  const log = options.log ?? (() => {});
   const evalKeys = evaluationKeys(config.seed, config.evalEpisodes);
-  const bufferOptions = {
+  let state = startingState(context, options.resume);
+  let lastCheckpoint = options.resume === undefined ? undefined : state.step;
+  let finalEval: EvalRow | undefined;
+  const stop = async (quantity: string, step: number): Promise<never> => {
+    await files.logs(state);
+    throw new NonFiniteError(quantity, step, lastCheckpoint);
+  };
+  const checkpoint = async () => {
+    const bad = firstNonFinite(state.agent);
+    if (bad !== undefined) await stop(`parameter ${bad}`, state.step);
+    await files.checkpoint(state, buffer);
+    lastCheckpoint = state.step;
+  };
+  let interrupted = false;
+  await files.config();
+  try {
+    while (state.step < config.steps) {
+      const previous = state;
+      let events: StepEvents;
+      [state, events] = runStep(context, state, buffer);
+      if (events.episode !== undefined) log(episodeLine(events.episode, previous.metrics));
+      if (events.fault !== undefined) await stop(events.fault, previous.step + 1);
+      if (events.transition !== undefined) buffer.add(events.transition);
+      if (events.evaluate) {
+        const row = evaluateNow(context, state, { env: source, keys: evalKeys }, clock, log);
+        if (events.keepEvaluation) state = withEvaluation(state, row);
+        else finalEval = row;
+      }
+      if (events.checkpoint) await checkpoint();
+      if (events.writeLogs) await files.logs(state, finalEval);
+      options.progress?.(progressAt(state, config, clock));
+      if (options.shouldStop === undefined) continue;
+      await clock.breathe();
+      if (options.shouldStop() && !events.done) {
+        if (lastCheckpoint !== state.step) await checkpoint();
+        await files.logs(state);
+        interrupted = true;
+        break;
+      }
+    }
+  } finally {
+    tensorsIn(state.agent).forEach((x) => x.dispose());
+    session?.dispose();
+  }
+  const evals = finalEval === undefined ? state.evals : [...state.evals, finalEval];
+  return { episodes: state.episodes, evals, wallSeconds: clock.seconds(), steps: state.step, interrupted };
+}
+
+/** The loop state to start from: a fresh agent and episode, or the resume point's. */
+function startingState(context: LoopContext, resume: ResumePoint | undefined): LoopState {
+  if (resume !== undefined) {
+    return resumedLoop(context, resume.loop, resume.state, resume.replay !== undefined);
+  }
+  const [initKey, loopKey] = split(keyFromSeed(context.config.seed), 3);
+  const agent = tf.tidy(() => context.agent.init(initKey) as unknown as tf.TensorContainer);
+  return initialLoop(context, loopKey, agent);
+}
+
+/** An empty replay buffer, or the resume point's. */
+function replayBuffer(
+  config: TrainConfig,
+  env: EnvSource,
+  snapshot: ReplaySnapshot | undefined,
+): ReplayBuffer {
+  const options = {
     capacity: config.bufferSize,
     observationSize: env.observationSize,
     actionSize: env.actionSize,
   };
-  const resume = options.resume;
-  const buffer = resume?.replay === undefined
-    ? new ReplayBuffer(bufferOptions)
-    : ReplayBuffer.restore(bufferOptions, resume.replay);
-  const path = (name: string) => `${options.out}/${name}`;
-  const log = options.log ?? (() => {});
-  const title = `${ALGO_NAMES[config.algo]} on ${config.env} (${config.preset}, seed ${config.seed})`;
+  return snapshot === undefined ? new ReplayBuffer(options) : ReplayBuffer.restore(options, snapshot);
+}
 
-  let state: unknown = resume?.state ??
-    tf.tidy(() => agent.init(initKey) as unknown as tf.TensorContainer);
-  let loop: LoopState = resume?.loop ?? freshLoop(config, session, env, loopKey0);
-  if (resume !== undefined) {
-    if (loop.envState !== undefined && loop.envState !== null) session.load(loop.envState);
-    else {
-      // An engine-backed episode cannot be saved: start a new one (its key is a fold of the loop key).
-      const observation = session.reset(foldIn(loop.key, 1));
-      loop = { ...loop, observation: [...observation], episodeReturn: 0, episodeLength: 0, noise: undefined };
-    }
-  }
-  if (resume !== undefined && resume.replay === undefined) {
-    // Without the old transitions, collect `learningStarts` fresh ones (at least a batch) before updating.
-    const wait = Math.max(config.learningStarts, config.batchSize);
-    loop = { ...loop, updatesFrom: Math.max(loop.updatesFrom, loop.step + wait) };
-  }
-  const episodes = [...loop.episodes];
-  const evals = [...loop.evals];
-  const timing = [...(resume?.timing ?? [])];
-  const wallBefore = timing.at(-1)?.wallSeconds ?? 0;
-  let { key: loopKey, episodeReturn, episodeLength } = loop;
-  let observation: Float32Array = Float32Array.from(loop.observation);
-  const noiseType = noiseTypeOf(config);
-  const sigma = config.algo === "sac-v" ? 0 : config.explorationNoise;
-  const ouOptions = { ...OU_DEFAULTS, sigma };
-  const half = halfRanges(env);
-  let noise = usesOu(config) ? (loop.noise ?? ouInit(env.actionSize)) : undefined;
-  let lastMetrics: Record<string, number> = {};
-  let lastCheckpoint: number | undefined = resume === undefined ? undefined : loop.step;
-  const started = performance.now();
-  let lastTiming = { t: started, steps: loop.step };
-  let lastYield = started;
-
-  const loopAt = (t: number): LoopState => ({
-    step: t,
-    key: loopKey,
-    envState: session.save(),
-    observation: [...observation],
-    episodeReturn,
-    episodeLength,
-    updatesFrom: loop.updatesFrom,
-    episodes,
-    evals,
-    ...(noise === undefined ? {} : { noise }),
-  });
-  const writeLogs = async (finalEval?: EvalRow) => {
-    const shown = finalEval === undefined ? evals : [...evals, finalEval];
-    await writeFileAtomic(path("episodes.csv"), episodesCsv(episodes));
-    await writeFileAtomic(path("evals.csv"), evalsCsv(shown));
-    await writeFileAtomic(path("timing.csv"), timingCsv(timing));
-    await writeFileAtomic(
-      path("learning_curve.svg"),
-      learningCurveSvg({
-        title,
-        episodes: episodes.map((e) => ({ totalSteps: e.totalSteps, ret: e.ret })),
-        evals: shown,
-        reference: REFERENCE[config.env],
-      }),
-    );
-  };
-  const fail = async (quantity: string, t: number): Promise<never> => {
-    await writeLogs();
-    throw new NonFiniteError(quantity, t, lastCheckpoint);
-  };
-  const writeCheckpoint = async (t: number) => {
-    const bad = firstNonFinite(state);
-    if (bad !== undefined) await fail(`parameter ${bad}`, t);
-    const extras = {
-      loop: loopAt(t),
-      ...(config.saveBuffer
-        ? {
-          replay: {
-            snapshot: buffer.snapshot(),
-            observationSize: env.observationSize,
-            actionSize: env.actionSize,
-          },
-        }
-        : {}),
-    };
-    const actor = (state as { actor: unknown }).actor;
-    await writeFileAtomic(path(POLICY_FILE), encodePolicy(actor, config));
-    await writeFileAtomic(path(CHECKPOINT_FILE), encodeCheckpoint(state, config, extras));
-    lastCheckpoint = t;
-  };
-  const evaluateNow = (t: number): EvalRow => {
-    const result = evaluate((o) => agent.act(state, o), { env, keys: evalKeys });
-    const now = performance.now();
-    timing.push({
-      totalSteps: t,
-      wallSeconds: wallBefore + (now - started) / 1000,
-      stepsPerSecond: ((t - lastTiming.steps) * 1000) / (now - lastTiming.t),
-    });
-    lastTiming = { t: now, steps: t };
-    log(`eval at step ${t}: mean return ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)}`);
-    return { totalSteps: t, mean: result.mean, std: result.std };
-  };
-
-  await writeFileAtomic(path("config.json"), JSON.stringify(config, null, 2) + "\n");
-  let t = loop.step;
-  let interrupted = false;
+/**
+ * Run one pure loop step in a tensor scope: the new agent state is kept, the step's temporaries are freed,
+ * and so are the tensors of the previous agent state that the new one no longer holds.
+ */
+function runStep(
+  context: LoopContext,
+  state: LoopState,
+  buffer: ReplayBuffer,
+): readonly [LoopState, StepEvents] {
+  const engine = tf.engine();
+  engine.startScope();
+  let result: readonly [LoopState, StepEvents];
   try {
-    while (t < config.steps) {
-      t += 1;
-      const [nextLoop, stepKey] = split(loopKey);
-      loopKey = nextLoop;
-      const [actKey, sampleKey, resetKey] = split(stepKey, 3);
-
-      const obs = () => tf.tensor2d(observation, [1, env.observationSize]);
-      let action: Float32Array;
-      if (t <= config.randomSteps) action = randomAction(actKey, env);
-      else if (noiseType === "none" && config.algo === "td3") {
-        action = readTensor(() => agent.act(state, obs()));
-      } else if (noiseType === "none" || (noiseType === "gaussian" && config.algo === "td3")) {
-        // SAC's sample, or TD3's μ(s) with its own Gaussian noise (added and clipped inside the agent).
-        action = readTensor(() => agent.explore(state, obs(), actKey));
-      } else {
-        // TD3's μ(s) or SAC's sample, plus the half-range times the noise, clipped to the bounds (as SB3).
-        const [policyKey, noiseKey] = config.algo === "td3" ? [actKey, actKey] : split(actKey);
-        let x: readonly number[];
-        if (noise !== undefined) x = noise = ouStep(noise, noiseKey, ouOptions);
-        else x = Array.from(normal(noiseKey, env.actionSize), (z) => sigma * z);
-        const base = readTensor(() =>
-          config.algo === "td3" ? agent.act(state, obs()) : agent.explore(state, obs(), policyKey)
-        );
-        action = base.map((m, i) =>
-          Math.min(env.actionHigh[i], Math.max(env.actionLow[i], m + half[i] * x[i]))
-        );
-      }
-      if (!finite(action)) await fail("action", t);
-      const result = session.step(action);
-      if (!finite(result.observation)) await fail("observation", t);
-      if (!Number.isFinite(result.reward)) await fail("reward", t);
-      buffer.add({
-        observation,
-        action,
-        reward: result.reward,
-        nextObservation: result.observation,
-        terminated: result.terminated,
-      });
-      episodeReturn += result.reward;
-      episodeLength += 1;
-      if (result.terminated || result.truncated) {
-        episodes.push({
-          episode: episodes.length + 1,
-          totalSteps: t,
-          ret: episodeReturn,
-          length: episodeLength,
-        });
-        log(
-          `episode ${episodes.length} | step ${t} | return ${episodeReturn.toFixed(1)}${
-            formatMetrics(lastMetrics)
-          }`,
-        );
-        observation = session.reset(resetKey);
-        if (noise !== undefined) noise = ouInit(env.actionSize);
-        episodeReturn = 0;
-        episodeLength = 0;
-      } else {
-        observation = result.observation;
-      }
-
-      if (t > loop.updatesFrom && buffer.size >= config.batchSize) {
-        let metrics: Metrics;
-        [state, metrics] = step(agent.update, state, buffer.sample(sampleKey, config.batchSize));
-        const values: Record<string, number> = {};
-        for (const [name, scalar] of Object.entries(metrics)) values[name] = scalar.dataSync()[0];
-        tensorsIn(metrics).forEach((x) => x.dispose());
-        const bad = Object.entries(values).find(([, v]) => !Number.isFinite(v));
-        if (bad !== undefined) await fail(kebabWords(bad[0]), t);
-        lastMetrics = values;
-      }
-
-      const onGrid = t % config.evalEvery === 0;
-      if (onGrid) evals.push(evaluateNow(t));
-      if (t === config.steps) {
-        const finalEval = onGrid ? undefined : evaluateNow(t);
-        await writeCheckpoint(t);
-        await writeLogs(finalEval);
-        if (finalEval !== undefined) evals.push(finalEval);
-      } else if (config.checkpointEvery > 0 && t % config.checkpointEvery === 0) {
-        await writeCheckpoint(t);
-        await writeLogs();
-      } else if (onGrid) {
-        await writeLogs();
-      }
-      options.progress?.({
-        totalSteps: t,
-        steps: config.steps,
-        lastReturn: episodes.at(-1)?.ret,
-        stepsPerSecond: ((t - loop.step) * 1000) / (performance.now() - started),
-      });
-
-      if (options.shouldStop !== undefined) {
-        const now = performance.now();
-        if (now - lastYield > 50) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          lastYield = performance.now();
-        }
-        if (options.shouldStop() && t < config.steps) {
-          if (lastCheckpoint !== t) await writeCheckpoint(t);
-          await writeLogs();
-          interrupted = true;
-          break;
-        }
-      }
-    }
-  } finally {
-    tensorsIn(state).forEach((x) => x.dispose());
-    session.dispose();
+    result = loopStep(context, state, buffer);
+  } catch (e) {
+    engine.endScope();
+    throw e;
   }
-  return { episodes, evals, wallSeconds: (performance.now() - started) / 1000, steps: t, interrupted };
+  engine.endScope(tensorsIn(result[0].agent));
+  disposeReplaced(state.agent, result[0].agent);
+  return result;
+}
+
+/** Evaluate the deterministic policy on the run's evaluation keys, note the time and log the result. */
+function evaluateNow(
+  context: LoopContext,
+  state: LoopState,
+  episodes: EvaluateOptions,
+  clock: Clock,
+  log: (line: string) => void,
+): EvalRow {
+  const result = evaluate((o) => context.agent.act(state.agent, o), episodes);
+  clock.mark(state.step);
+  log(`eval at step ${state.step}: mean return ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)}`);
+  return { totalSteps: state.step, mean: result.mean, std: result.std };
+}
+
+/** The progress report after a step. */
+function progressAt(state: LoopState, config: TrainConfig, clock: Clock): Progress {
+  return {
+    totalSteps: state.step,
+    steps: config.steps,
+    lastReturn: state.episodes.at(-1)?.ret,
+    stepsPerSecond: clock.stepsPerSecond(state.step),
+  };
+}
+
+/** The log line of a finished episode, with the last update's metrics: `… | critic loss 0.123`. */
+function episodeLine(episode: EpisodeRow, metrics: Readonly<Record<string, number>>): string {
+  const fields = Object.entries(metrics).map(([name, v]) => ` | ${words(name)} ${v.toPrecision(4)}`).join("");
+  return `episode ${episode.episode} | step ${episode.totalSteps} | return ${
+    episode.ret.toFixed(1)
+  }${fields}`;
+}
+
+/** The files of a run folder, written atomically. */
+function runFiles(config: TrainConfig, env: EnvSource, out: string, timing: readonly TimingRow[]) {
+  const path = (name: string) => `${out}/${name}`;
+  const title = `${ALGO_NAMES[config.algo]} on ${config.env} (${config.preset}, seed ${config.seed})`;
+  return {
+    config: () => writeFileAtomic(path("config.json"), JSON.stringify(config, null, 2) + "\n"),
+    /** `episodes.csv`, `evals.csv` (with the extra last evaluation, if any), `timing.csv`, the curve. */
+    logs: async (state: LoopState, finalEval?: EvalRow) => {
+      const evals = finalEval === undefined ? state.evals : [...state.evals, finalEval];
+      await writeFileAtomic(path("episodes.csv"), episodesCsv(state.episodes));
+      await writeFileAtomic(path("evals.csv"), evalsCsv(evals));
+      await writeFileAtomic(path("timing.csv"), timingCsv(timing));
+      const episodes = state.episodes.map((e) => ({ totalSteps: e.totalSteps, ret: e.ret }));
+      const curve = learningCurveSvg({ title, episodes, evals, reference: REFERENCE[config.env] });
+      await writeFileAtomic(path("learning_curve.svg"), curve);
+    },
+    /** `policy.safetensors`, then `checkpoint.safetensors` (with the buffer when `saveBuffer`). */
+    checkpoint: async (state: LoopState, buffer: ReplayBuffer) => {
+      const replay = {
+        snapshot: buffer.snapshot(),
+        observationSize: env.observationSize,
+        actionSize: env.actionSize,
+      };
+      const extras = { loop: loopRecord(state), ...(config.saveBuffer ? { replay } : {}) };
+      await writeFileAtomic(
+        path(POLICY_FILE),
+        encodePolicy((state.agent as { actor: unknown }).actor, config),
+      );
+      await writeFileAtomic(path(CHECKPOINT_FILE), encodeCheckpoint(state.agent, config, extras));
+    },
+  };
+}
+
+/** Wall-clock bookkeeping of a run: timing rows at evaluations, steps per second, event-loop breaks. */
+class Clock {
+  readonly timing: TimingRow[];
+  readonly #started = performance.now();
+  readonly #firstStep: number;
+  readonly #wallBefore: number;
+  #last: { t: number; steps: number };
+  #lastBreak = this.#started;
+
+  constructor(timing: readonly TimingRow[], firstStep: number) {
+    this.timing = [...timing];
+    this.#firstStep = firstStep;
+    this.#wallBefore = timing.at(-1)?.wallSeconds ?? 0;
+    this.#last = { t: this.#started, steps: firstStep };
+  }
+
+  /** Seconds since this process started training. */
+  seconds(): number {
+    return (performance.now() - this.#started) / 1000;
+  }
+
+  /** Steps per second of this process so far. */
+  stepsPerSecond(step: number): number {
+    return ((step - this.#firstStep) * 1000) / (performance.now() - this.#started);
+  }
+
+  /** Add a timing row at `step`. */
+  mark(step: number): void {
+    const now = performance.now();
+    const stepsPerSecond = ((step - this.#last.steps) * 1000) / (now - this.#last.t);
+    this.timing.push({ totalSteps: step, wallSeconds: this.#wallBefore + this.seconds(), stepsPerSecond });
+    this.#last = { t: now, steps: step };
+  }
+
+  /** Yield to the event loop every ~50 ms, so that signal handlers and worker messages can run. */
+  async breathe(): Promise<void> {
+    if (performance.now() - this.#lastBreak <= 50) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.#lastBreak = performance.now();
+  }
 }

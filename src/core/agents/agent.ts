@@ -1,6 +1,7 @@
 /**
  * What every agent offers the training loop: initialization from a key, the pure update reducer, the
- * deterministic policy for evaluation and the behaviour policy for exploration (randomness from a key).
+ * deterministic policy for evaluation and, for a stochastic policy, its sampled actions (randomness from a
+ * key). Exploration noise on top of either is not the agent's: see `core/exploration/exploration.ts`.
  *
  * @module
  */
@@ -34,6 +35,9 @@ export interface Agent<S> {
   update(state: S, batch: Batch): readonly [S, Metrics];
   /** Deterministic actions for evaluation, `[n, obs] → [n, act]`. */
   act(state: S, observations: tf.Tensor2D): tf.Tensor2D;
-  /** Exploration actions, random through `key` only. */
-  explore(state: S, observations: tf.Tensor2D, key: Key): tf.Tensor2D;
+  /**
+   * Actions drawn from a stochastic policy (SAC's squashed Gaussian), random through `key` only; absent
+   * for a deterministic policy (TD3), whose behaviour action is {@link Agent.act}'s.
+   */
+  sample?(state: S, observations: tf.Tensor2D, key: Key): tf.Tensor2D;
 }

@@ -56,7 +56,6 @@ export function makeAgent(choice: AgentChoice, spaces: AgentSpaces): Agent<unkno
         policyNoise: choice.policyNoise,
         noiseClip: choice.noiseClip,
         policyDelay: choice.policyDelay,
-        explorationNoise: choice.explorationNoise,
       }) as Agent<unknown>;
     case "sac":
       return makeSac({

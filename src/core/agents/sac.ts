@@ -200,6 +200,6 @@ export function makeSac(config: SacConfig): SacAgent {
     init,
     update,
     act: (state, o) => meanAction(state.actor, o, bounds),
-    explore: (state, o, key) => sampleActions(state.actor, o, { bounds, key }),
+    sample: (state, o, key) => sampleActions(state.actor, o, { bounds, key }),
   };
 }

@@ -198,6 +198,6 @@ export function makeSacV(config: SacVConfig): SacVAgent {
     init,
     update,
     act: (state, o) => meanAction(state.actor, o, bounds),
-    explore: (state, o, key) => sampleActions(state.actor, o, { bounds, key }),
+    sample: (state, o, key) => sampleActions(state.actor, o, { bounds, key }),
   };
 }

@@ -43,15 +43,13 @@ export interface Td3Config extends AgentSizes {
   readonly noiseClip: number;
   /** Critic updates per actor (and target) update, d. */
   readonly policyDelay: number;
-  /** Exploration noise σ of the behaviour policy, as a fraction of the action half-range. */
-  readonly explorationNoise: number;
 }
 
 /**
  * The TD3 paper's hyperparameters (Fujimoto et al. 2018, their reference code): 400-300 nets, Adam 1e-3,
- * γ 0.99, τ 0.005, smoothing σ 0.2 clipped at 0.5, exploration σ 0.1 (fractions of the action half-range),
- * delay 2. Spread it
- * and add the environment's sizes: `makeTd3({ ...TD3_DEFAULTS, observationSize, actionSize, bounds })`.
+ * γ 0.99, τ 0.005, smoothing σ 0.2 clipped at 0.5 (fractions of the action half-range), delay 2; their
+ * exploration (Gaussian, σ 0.1) is `makeExploration`'s. Spread it and add the environment's sizes:
+ * `makeTd3({ ...TD3_DEFAULTS, observationSize, actionSize, bounds })`.
  */
 export const TD3_DEFAULTS = {
   hidden: [400, 300],
@@ -62,7 +60,6 @@ export const TD3_DEFAULTS = {
   policyNoise: 0.2,
   noiseClip: 0.5,
   policyDelay: 2,
-  explorationNoise: 0.1,
 } as const satisfies Partial<Td3Config>;
 
 /** Everything TD3 learns and carries between updates. */
@@ -198,20 +195,11 @@ export function makeTd3(config: Td3Config): Td3Agent {
     }, { criticLoss: criticStep.loss, actorLoss: actorStep.loss }];
   };
 
-  /** Behaviour policy: μ(s) + N(0, σ·h), clipped to the bounds, the noise drawn from `key`. */
-  const explore = (state: Td3State, observations: tf.Tensor2D, key: Key): tf.Tensor2D => {
-    const [n] = observations.shape;
-    const eps = tf.tensor2d(normal(key, n * act), [n, act]);
-    const noise = tf.mul(eps, tf.tensor1d(halfRange(bounds).map((h) => h * config.explorationNoise)));
-    return clipToBounds(tf.add(policy(state.actor, observations, bounds), noise), bounds);
-  };
-
   return {
     name: "td3",
     config,
     init,
     update,
     act: (state, o) => policy(state.actor, o, bounds),
-    explore,
   };
 }

@@ -23,7 +23,6 @@ const tiny: Td3Config = {
   policyNoise: 0.2,
   noiseClip: 0.5,
   policyDelay: 2,
-  explorationNoise: 0.1,
 };
 
 Deno.test("td3Target on a hand-set example: smoothing, clipping, min of twin critics, terminal mask", () => {
@@ -119,21 +118,4 @@ Deno.test("the same key and batch give the same new state; init is a pure functi
   const b = agent.update(agent.init(keyFromSeed(3)), randomBatch(4, 8))[0];
   assert.equal(snapshot(a), snapshot(b));
   assert.notEqual(snapshot(agent.init(keyFromSeed(3))), snapshot(agent.init(keyFromSeed(4))));
-});
-
-Deno.test("explore adds N(0, σ·h) noise drawn from the key and clips to the bounds", () => {
-  const agent = makeTd3({ ...tiny, explorationNoise: 0.1 });
-  const state = agent.init(keyFromSeed(0));
-  const obs = tf.tensor2d([[0.3], [-1], [2]]);
-  const key = keyFromSeed(9);
-  const mu = agent.act(state, obs).dataSync();
-  const a = agent.explore(state, obs, key).dataSync();
-  assert.deepEqual(a, agent.explore(state, obs, key).dataSync());
-  assert.notDeepEqual(a, agent.explore(state, obs, keyFromSeed(10)).dataSync());
-  // Noise is N(0, 0.1·2) per draw: every deviation well inside 5σ = 1, and not all zero.
-  a.forEach((x, i) => assert.ok(Math.abs(x - mu[i]) < 1 && x >= -2 && x <= 2));
-  assert.ok(a.some((x, i) => x !== mu[i]));
-  // With a huge σ the actions land on the bounds.
-  const wild = makeTd3({ ...tiny, explorationNoise: 1000 }).explore(state, obs, key).dataSync();
-  assert.ok(wild.every((x) => x === 2 || x === -2));
 });
