@@ -36,7 +36,7 @@ import { makeEnv } from "../src/envs/registry.ts";
 import { ReplayBuffer } from "../src/replay/buffer.ts";
 import { makeAgent } from "../src/core/agents/make_agent.ts";
 import { type BackendName, BACKENDS, useBackend } from "../src/runtime/backend.ts";
-import { readTensor, step, tensorsIn } from "../src/runtime/memory.ts";
+import { disposeTree, readTensor, step } from "../src/runtime/memory.ts";
 
 /** Transitions in the replay buffer the updates sample from. */
 const FILL = 10_000;
@@ -184,7 +184,7 @@ function soak(algo: Algo, backend: BackendName, updates: number, every: number):
   console.log(
     `soak: ${algo} (tuned: hidden ${config.hidden.join("x")}, batch ${config.batchSize}) on ${config.env}, ` +
       `backend ${backend}, ${updates} updates on a buffer of ${FILL} random-action transitions, ` +
-      `act + explore every ${ACT_EVERY} updates`,
+      `act + sample every ${ACT_EVERY} updates`,
   );
   report(0);
   for (let u = 1; u <= updates; u++) {
@@ -195,18 +195,20 @@ function soak(algo: Algo, backend: BackendName, updates: number, every: number):
     state = next;
     const reporting = u % every === 0 || u === updates;
     if (reporting) finite &&= Object.values(metrics).every((m) => Number.isFinite(m.dataSync()[0]));
-    tensorsIn(metrics).forEach((t) => t.dispose());
+    disposeTree(metrics);
 
     if (u % ACT_EVERY === 0) {
       const obs = () => tf.tensor2d(observation, [1, env.observationSize]);
       const greedy = readTensor(() => agent.act(state, obs()));
-      const action = readTensor(() => agent.explore(state, obs(), actKey));
+      const action = agent.sample === undefined
+        ? greedy
+        : readTensor(() => agent.sample!(state, obs(), actKey));
       finite &&= [...greedy, ...action].every(Number.isFinite);
       envStep(action, resetKey);
     }
     if (reporting) report(u);
   }
-  tensorsIn(state).forEach((t) => t.dispose());
+  disposeTree(state);
 
   const periodic = reports.slice(1);
   const [first, final] = [periodic[0], periodic.at(-1)!];

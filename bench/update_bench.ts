@@ -14,7 +14,7 @@ import { makeTd3, TD3_DEFAULTS } from "../src/core/agents/td3.ts";
 import type { Batch } from "../src/core/batch.ts";
 import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
 import { type BackendName, useBackend } from "../src/runtime/backend.ts";
-import { step, tensorsIn } from "../src/runtime/memory.ts";
+import { disposeTree, step } from "../src/runtime/memory.ts";
 
 const backend = (Deno.env.get("BENCH_BACKEND") ?? "wasm") as BackendName;
 const ready = await useBackend(backend);
@@ -43,7 +43,7 @@ function updateCase(agent: Agent<unknown>, batchSize: number): () => void {
     state = next;
     // Reading a loss waits for the backend, so each iteration times a finished update.
     metrics.criticLoss.dataSync();
-    tensorsIn(metrics).forEach((t) => t.dispose());
+    disposeTree(metrics);
   };
 }
 

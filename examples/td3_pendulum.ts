@@ -9,16 +9,17 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
+  disposeTree,
   evaluate,
   keyFromSeed,
   makeEnv,
+  makeExploration,
   makeTd3,
   readTensor,
   ReplayBuffer,
   split,
   step,
   type Td3State,
-  tensorsIn,
   uniform,
   useBackend,
 } from "../mod.ts";
@@ -41,7 +42,13 @@ const agent = makeTd3({
   policyNoise: 0.2,
   noiseClip: 0.5,
   policyDelay: 2,
-  explorationNoise: 0.1,
+});
+// Exploration: μ(s) + N(0, 0.1·2) per step, clipped to ±2 (TD3's Gaussian noise).
+const noise = makeExploration({
+  kind: "gaussian",
+  sigma: 0.1,
+  actionLow: env.actionLow,
+  actionHigh: env.actionHigh,
 });
 const [initKey, resetKey, evalKey, firstLoopKey] = split(keyFromSeed(0), 4);
 let loopKey = firstLoopKey;
@@ -55,10 +62,12 @@ for (let t = 1; t <= steps; t++) {
   let stepKey;
   [loopKey, stepKey] = split(loopKey);
   const [actKey, sampleKey, nextResetKey] = split(stepKey, 3);
-  // Uniform random actions first, then μ(s) + N(0, 0.1·2), clipped to ±2; the noise comes from actKey.
-  const action = t <= 500
-    ? uniform(actKey, 1, { low: -2, high: 2 })
-    : readTensor(() => agent.explore(state, tf.tensor2d(observation, [1, 3]), actKey));
+  // Uniform random actions first, then μ(s) plus the exploration noise; the noise comes from actKey.
+  const action = t <= 500 ? uniform(actKey, 1, { low: -2, high: 2 }) : noise.sample(
+    undefined,
+    readTensor(() => agent.act(state, tf.tensor2d(observation, [1, 3]))),
+    actKey,
+  )[1];
   const r = env.step(envState, action);
   buffer.add({
     observation,
@@ -77,7 +86,7 @@ for (let t = 1; t <= steps; t++) {
   }
   if (t > 500) {
     const [next, metrics] = step(agent.update, state, buffer.sample(sampleKey, 128));
-    tensorsIn(metrics).forEach((m) => m.dispose());
+    disposeTree(metrics);
     state = next;
   }
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { decodeCheckpoint, encodeCheckpoint } from "../src/runtime/checkpoint.ts";
-import { tensorsIn } from "../src/runtime/memory.ts";
+import { disposeTree } from "../src/runtime/memory.ts";
 import { flags, runEval, runTrain } from "./_train_cli.ts";
 
 tf.env().set("PROD", true);
@@ -57,7 +57,7 @@ const withConfig = (change: Record<string, unknown>): Damage => async (cwd) => {
   const decoded = decodeCheckpoint(await Deno.readFile(path));
   const config = { ...(decoded.config as Record<string, unknown>), ...change };
   await Deno.writeFile(path, encodeCheckpoint(decoded.state, config, { loop: decoded.loop }));
-  tensorsIn(decoded.state).forEach((t) => t.dispose());
+  disposeTree(decoded.state);
 };
 
 const CASES: readonly [string, Damage, "train" | "eval", string[], RegExp][] = [
@@ -153,7 +153,7 @@ const CASES: readonly [string, Damage, "train" | "eval", string[], RegExp][] = [
       const path = `${cwd}/run/checkpoint.safetensors`;
       const decoded = decodeCheckpoint(await Deno.readFile(path));
       await Deno.writeFile(path, encodeCheckpoint(decoded.state, decoded.config));
-      tensorsIn(decoded.state).forEach((t) => t.dispose());
+      disposeTree(decoded.state);
     },
     "train",
     ["--resume", "run", "--steps", "600"],

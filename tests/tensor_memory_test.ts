@@ -6,7 +6,7 @@ import { makeSacV } from "../src/core/agents/sac_v.ts";
 import { makeTd3, TD3_DEFAULTS } from "../src/core/agents/td3.ts";
 import type { Batch } from "../src/core/batch.ts";
 import { keyFromSeed, normal, split } from "../src/core/rng.ts";
-import { step, tensorsIn } from "../src/runtime/memory.ts";
+import { disposeReplaced, disposeTree, step, tensorsIn } from "../src/runtime/memory.ts";
 
 tf.env().set("PROD", true); // silences tfjs's console advice
 await tf.setBackend("cpu");
@@ -45,12 +45,26 @@ for (const agent of agents) {
     const counts: number[] = [];
     for (let i = 0; i < 40; i++) {
       const [next, metrics] = step(agent.update, state, batch(i, 8));
-      tensorsIn(metrics).forEach((t) => t.dispose());
+      disposeTree(metrics);
       state = next;
       if (i >= 10 && i % 10 === 0) counts.push(tf.memory().numTensors);
     }
     assert.ok(counts.every((c) => c === counts[0]), `tensor counts drift: ${counts}`);
-    tensorsIn(state).forEach((t) => t.dispose());
+    disposeTree(state);
     assert.equal(tf.memory().numTensors, start);
   });
 }
+
+Deno.test("tensorsIn lists each tensor once in sorted path order; disposeTree frees them, twice is harmless", () => {
+  const start = tf.memory().numTensors;
+  const [a, b, c] = [tf.scalar(1), tf.scalar(2), tf.scalar(3)];
+  const value = { z: [c, a], a: { y: b, x: a }, data: new Float32Array([4]), n: 5 };
+  assert.deepEqual(tensorsIn(value), [a, b, c]); // a.x, a.y, z.0, z.1 (a again)
+  const next = { kept: b };
+  disposeReplaced(value, next);
+  assert.deepEqual([a.isDisposed, b.isDisposed, c.isDisposed], [true, false, true]);
+  disposeTree(value); // a and c are disposed already: skipped
+  assert.ok(b.isDisposed);
+  disposeTree(next);
+  assert.equal(tf.memory().numTensors, start);
+});

@@ -1,17 +1,24 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
+  CHECKPOINT_FILE,
+  CHECKPOINT_FORMAT,
   decodeCheckpoint,
   encodeCheckpoint,
   firstNonFinite,
+  fromHostTree,
+  POLICY_FILE,
+  POLICY_FORMAT,
   structureMismatch,
+  toHostTree,
   writeFileAtomic,
 } from "./checkpoint.ts";
+import { encodeHostCheckpoint } from "../formats/checkpoint.ts";
 import { ReplayBuffer } from "../replay/buffer.ts";
-import { decodeSafetensors } from "../formats/safetensors.ts";
+import { decodeSafetensors, encodeSafetensors } from "../formats/safetensors.ts";
 import { makeTd3, TD3_DEFAULTS, type Td3State } from "../core/agents/td3.ts";
 import { keyFromSeed } from "../core/rng.ts";
-import { tensorsIn } from "./memory.ts";
+import { disposeTree, tensorsIn } from "./memory.ts";
 
 tf.env().set("PROD", true); // silences tfjs's console advice
 await tf.setBackend("cpu");
@@ -96,6 +103,16 @@ Deno.test("structureMismatch names the first field, shape or entry that differs"
   assert.equal(structureMismatch(noCritics, a), "critics is missing");
   assert.equal(structureMismatch({ ...a, extra: 1 }, a), "extra is not expected");
   assert.equal(structureMismatch({ ...a, updates: "3" }, a), "updates should be a number");
+  assert.equal(structureMismatch({ ...a, actor: a.actor.slice(1) }, a), "actor has 2 entries, expected 3");
+  assert.equal(structureMismatch({ ...a, actor: { ...a.actor } }, a), "actor should be a list");
+  assert.equal(structureMismatch({ ...a, key: a.actor[0].w }, a), "key should be a list");
+  assert.equal(structureMismatch({ ...a, actor: [1, 2, 3] }, a), "actor.0 should be a record");
+  assert.equal(structureMismatch(1, a), "the state should be a record");
+  assert.equal(structureMismatch({ x: 1 }, { x: {} }), "x should be a record");
+  assert.equal(structureMismatch({ x: { y: 1 } }, { x: {} }), "x.y is not expected");
+  assert.equal(structureMismatch({ x: null }, { x: [] }), "x should be a list");
+  assert.equal(structureMismatch({ x: { y: 1 } }, { x: null }), undefined);
+  disposeTree([a, b]);
 });
 
 Deno.test("firstNonFinite finds the first tensor holding NaN or infinity", () => {
@@ -110,6 +127,42 @@ Deno.test("firstNonFinite finds the first tensor holding NaN or infinity", () =>
   };
   assert.equal(firstNonFinite(poisoned), "critics.q2.1.b");
   assert.equal(firstNonFinite({ x: tf.tensor([1, NaN]) }), "x");
+  // With several bad tensors, the first in sorted path order, whatever the key order of the record.
+  const bad = tf.tensor([NaN]);
+  assert.equal(firstNonFinite({ z: bad, b: [tf.scalar(1), bad], a: new Float32Array([NaN]) }), "b.1");
+});
+
+Deno.test("a tfjs state and its host tree convert both ways, and the file names and tags are the format's", () => {
+  const state = agent.init(keyFromSeed(3));
+  const hostState = toHostTree(state) as { actor: { w: { shape: number[]; data: Float32Array } }[] };
+  assert.deepEqual(hostState.actor[0].w.shape, [3, 8]);
+  assert.deepEqual(hostState.actor[0].w.data, state.actor[0].w.dataSync());
+  assert.deepEqual(encodeHostCheckpoint(hostState, { seed: 3 }), encodeCheckpoint(state, { seed: 3 }));
+  const back = fromHostTree(hostState) as Td3State;
+  assert.ok(back.actor[0].w instanceof tf.Tensor);
+  assert.equal(structureMismatch(back, state), undefined);
+  assert.deepEqual(back.key, state.key);
+  assert.deepEqual(
+    [CHECKPOINT_FILE, CHECKPOINT_FORMAT, POLICY_FILE, POLICY_FORMAT],
+    ["checkpoint.safetensors", "td3-sac-checkpoint/1", "policy.safetensors", "td3-sac-policy/1"],
+  );
+  disposeTree([state, back]);
+});
+
+Deno.test("a checkpoint that fails to decode leaves no tensor behind", () => {
+  const state = agent.init(keyFromSeed(4));
+  const bytes = encodeCheckpoint(state, {}, { loop: { step: 1 } });
+  disposeTree(state);
+  const start = tf.memory().numTensors;
+  const { tensors, metadata } = decodeSafetensors(bytes);
+  // The state is rebuilt before the config is parsed: without host decoding, its tensors would leak here.
+  assert.throws(() => decodeCheckpoint(encodeSafetensors(tensors, { ...metadata, config: "{" })), /"config"/);
+  tensors.delete("critics.q2.2.w");
+  assert.throws(
+    () => decodeCheckpoint(encodeSafetensors(tensors, metadata)),
+    /misses tensor "critics.q2.2.w"/,
+  );
+  assert.equal(tf.memory().numTensors, start);
 });
 
 Deno.test("a truncated or altered checkpoint is rejected with one line", () => {

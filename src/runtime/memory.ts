@@ -6,26 +6,33 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { walk } from "../core/tree.ts";
 
 function isTensor(x: unknown): x is tf.Tensor {
   return x instanceof tf.Tensor;
 }
 
 /**
- * Every tensor reachable from a value (records, arrays), in traversal order, without duplicates.
+ * Every tensor reachable from a value (records, arrays), in {@link walk} order (sorted keys, then
+ * indices), without duplicates. Typed arrays and other non-tensor leaves are skipped.
  *
  * @param value any value
  * @returns the tensors it holds
  */
 export function tensorsIn(value: unknown): tf.Tensor[] {
   const found = new Set<tf.Tensor>();
-  const visit = (v: unknown): void => {
-    if (isTensor(v)) found.add(v);
-    else if (Array.isArray(v)) v.forEach(visit);
-    else if (typeof v === "object" && v !== null && !ArrayBuffer.isView(v)) Object.values(v).forEach(visit);
-  };
-  visit(value);
+  for (const [, leaf] of walk(value, { isLeaf: isTensor })) if (isTensor(leaf)) found.add(leaf);
   return [...found];
+}
+
+/**
+ * Dispose every tensor a value holds (records, arrays), skipping those already disposed, so that a value
+ * sharing tensors with one freed before is safe to free too.
+ *
+ * @param value any value; it must not be used afterwards
+ */
+export function disposeTree(value: unknown): void {
+  for (const t of tensorsIn(value)) if (!t.isDisposed) t.dispose();
 }
 
 /**

@@ -27,7 +27,7 @@ import {
   POLICY_FORMAT,
   structureMismatch,
 } from "./checkpoint.ts";
-import { readTensor, tensorsIn } from "./memory.ts";
+import { disposeTree, readTensor } from "./memory.ts";
 
 /** A loaded policy: deterministic actions for observations. */
 export interface Policy {
@@ -79,7 +79,7 @@ export function decodePolicy(bytes: Uint8Array): E.Either<string, Policy> {
   } catch (e) {
     return E.left(`not a valid policy file: ${e instanceof Error ? e.message : e}`);
   }
-  const free = () => tensorsIn(decoded.state).forEach((t) => t.dispose());
+  const free = () => disposeTree(decoded.state);
   const checked = validateConfig(decoded.config as TrainConfig);
   if (E.isLeft(checked)) {
     free();
@@ -92,7 +92,7 @@ export function decodePolicy(bytes: Uint8Array): E.Either<string, Policy> {
     actor: unknown;
   };
   const mismatch = structureMismatch(decoded.state, { actor: fresh.actor });
-  tensorsIn(fresh).forEach((t) => t.dispose());
+  disposeTree(fresh);
   if (mismatch !== undefined) {
     free();
     return E.left(

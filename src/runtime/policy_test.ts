@@ -6,7 +6,7 @@ import { keyFromSeed } from "../core/rng.ts";
 import { makeEnv } from "../envs/registry.ts";
 import { makeAgent } from "../core/agents/make_agent.ts";
 import { encodeCheckpoint } from "./checkpoint.ts";
-import { tensorsIn } from "./memory.ts";
+import { disposeTree } from "./memory.ts";
 import { decodePolicy, encodePolicy } from "./policy.ts";
 
 tf.env().set("PROD", true);
@@ -26,7 +26,7 @@ for (const algo of ["td3", "sac", "sac-v"] as const) {
     assert.throws(() => policy.right.act([1, 0]), /rows of 3 values/);
     assert.equal(policy.right.config.algo, algo);
     policy.right.dispose();
-    tensorsIn(state).forEach((t) => t.dispose());
+    disposeTree(state);
   });
 }
 
@@ -45,5 +45,5 @@ Deno.test("a policy file that does not fit its configuration, or is not a policy
   const badConfig = decodePolicy(encodePolicy(state.actor, { ...config, gamma: 7 }));
   assert.ok(E.isLeft(badConfig));
   assert.match(badConfig.left, /--gamma/);
-  tensorsIn(state).forEach((t) => t.dispose());
+  disposeTree(state);
 });

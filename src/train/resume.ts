@@ -20,7 +20,7 @@ import {
   structureMismatch,
 } from "../runtime/checkpoint.ts";
 import { decodeSafetensors } from "../formats/safetensors.ts";
-import { tensorsIn } from "../runtime/memory.ts";
+import { disposeTree } from "../runtime/memory.ts";
 import type { TimingRow } from "../formats/run_files.ts";
 import type { LoopRecord } from "./loop.ts";
 import type { ResumePoint } from "./train.ts";
@@ -124,7 +124,7 @@ export async function loadRun(
   } catch (e) {
     return invalid(e);
   }
-  const free = () => tensorsIn(decoded.state).forEach((t) => t.dispose());
+  const free = () => disposeTree(decoded.state);
   const refuse = (message: string) => {
     free();
     return E.left(message);
@@ -141,7 +141,7 @@ export async function loadRun(
   const agent = makeAgent(config, env);
   const fresh = tf.tidy(() => agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer);
   const mismatch = structureMismatch(decoded.state, fresh);
-  tensorsIn(fresh).forEach((t) => t.dispose());
+  disposeTree(fresh);
   if (mismatch !== undefined) {
     return refuse(
       `${file} does not fit its configuration (${config.algo} on ${config.env}, hidden ${config.hidden}): ` +

@@ -37,7 +37,7 @@ import {
   writeFileAtomic,
 } from "../runtime/checkpoint.ts";
 import { evaluate, type EvaluateOptions } from "../runtime/evaluate.ts";
-import { disposeReplaced, tensorsIn } from "../runtime/memory.ts";
+import { disposeReplaced, disposeTree, tensorsIn } from "../runtime/memory.ts";
 import { encodePolicy } from "../runtime/policy.ts";
 import {
   initialLoop,
@@ -220,7 +220,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       }
     }
   } finally {
-    tensorsIn(state.agent).forEach((x) => x.dispose());
+    disposeTree(state.agent);
     session?.dispose();
   }
   const evals = finalEval === undefined ? state.evals : [...state.evals, finalEval];
