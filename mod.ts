@@ -3,8 +3,10 @@
  * temperature (Haarnoja et al. 2018b) and the value-network SAC (Haarnoja et al. 2018a), each a pure reducer
  * over immutable parameter records, driven by splittable Threefry keys, on tfjs.
  *
- * The core (`rng`, networks, optimizers, agents, environments) is pure: no I/O, no global RNG, no
- * mutation. The runtime (`train`, `step`, checkpoints, backends) owns tensors and files.
+ * The core (`rng`, networks, optimizers, agents, exploration noise), the environments and the training
+ * loop's step (`loopStep`) are pure: no I/O, no global RNG, no mutation. The runtime (`step`, `disposeTree`,
+ * backends, checkpoints, policies) owns tensors and files; `train` is the thin shell that performs what the
+ * loop step asks for.
  *
  * @example Train TD3 on Pendulum-v1 from code
  * ```ts
@@ -40,8 +42,17 @@ export {
   type UniformOptions,
 } from "./src/core/rng.ts";
 export type { Batch } from "./src/core/batch.ts";
-export { entries, leaves, type Tree, treeMap, unflatten } from "./src/core/tree.ts";
-export { type Activation, dense, type DenseParams, TRANSPOSE_FREE_FLAG } from "./src/core/nn/dense.ts";
+export {
+  entries,
+  leaves,
+  mapTree,
+  type Tree,
+  treeMap,
+  unflatten,
+  walk,
+  type WalkOptions,
+} from "./src/core/tree.ts";
+export { type Activation, dense, type DenseParams } from "./src/core/nn/dense.ts";
 export {
   initMlp,
   type InitScheme,
@@ -153,10 +164,9 @@ export {
   gemmProvider,
   useBackend,
 } from "./src/runtime/backend.ts";
-export { installGemm, uninstallGemm } from "./src/runtime/gemm.ts";
 export { aggregateEvals, type AggregatePoint, firstReaching } from "./src/report/aggregate.ts";
 export { trainSeeds, type TrainSeedsOptions, type TrainSeedsSummary } from "./src/train/train_seeds.ts";
-export { disposeReplaced, readTensor, step, tensorsIn } from "./src/runtime/memory.ts";
+export { disposeTree, readTensor, step } from "./src/runtime/memory.ts";
 export { type EvalResult, evaluate, type EvaluateOptions } from "./src/runtime/evaluate.ts";
 export {
   CHECKPOINT_FILE,
@@ -165,11 +175,8 @@ export {
   decodeCheckpoint,
   type DecodedCheckpoint,
   encodeCheckpoint,
-  firstNonFinite,
   POLICY_FILE,
   POLICY_FORMAT,
-  structureMismatch,
-  writeFileAtomic,
 } from "./src/runtime/checkpoint.ts";
 export { decodePolicy, encodePolicy, loadPolicy, type Policy } from "./src/runtime/policy.ts";
 export { type LoadedRun, loadRun } from "./src/train/resume.ts";
@@ -195,7 +202,6 @@ export type { EpisodeRow, EvalRow } from "./src/formats/run_files.ts";
 export { type AgentChoice, type AgentSpaces, makeAgent } from "./src/core/agents/make_agent.ts";
 export {
   evaluationKeys,
-  type LoopState,
   NonFiniteError,
   type Progress,
   type ResumePoint,
@@ -203,3 +209,26 @@ export {
   type TrainOptions,
   type TrainSummary,
 } from "./src/train/train.ts";
+export {
+  explorationFor,
+  initialLoop,
+  type LoopContext,
+  loopContext,
+  type LoopRecord,
+  loopRecord,
+  type LoopState,
+  loopStep,
+  type ReplayReader,
+  resumedLoop,
+  schedule,
+  type StepEvents,
+  withEvaluation,
+} from "./src/train/loop.ts";
+export {
+  type Exploration,
+  EXPLORATION_KINDS,
+  type ExplorationKind,
+  type ExplorationOptions,
+  makeExploration,
+  type NoiseState,
+} from "./src/core/exploration/exploration.ts";
