@@ -1,7 +1,8 @@
 /**
- * Backend choice: `wasm` (default, XNNPACK kernels), `cpu` (plain JavaScript), or `tensorflow` (native
- * libtensorflow through the optional `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` packages,
- * used only when the user asked for them and installed them).
+ * Backend choice: `wasm` (default, XNNPACK kernels; matrix products set up by `installGemm`, see
+ * `gemm.ts`), `cpu` (plain JavaScript), or `tensorflow` (native libtensorflow through the optional
+ * `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` packages, used only when the user asked for them
+ * and installed them).
  *
  * @module
  */
@@ -49,7 +50,8 @@ async function loadNative(): Promise<E.Either<string, string>> {
 }
 
 /**
- * Make `name` the active tfjs backend.
+ * Make `name` the active tfjs backend. For `wasm`, matrix products go to OpenBLAS when it loads and
+ * `TD3SAC_BLAS` is not `off`, else to tfjs's XNNPACK kernel with transposed operands materialized.
  *
  * @param name the backend
  * @returns `Right(name)` when active, `Left(one-line reason)` otherwise

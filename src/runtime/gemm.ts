@@ -1,15 +1,24 @@
 /**
- * Optional fast GEMM for the wasm backend: re-registers its `BatchMatMul` kernel to call OpenBLAS's
- * `cblas_sgemm` (single-threaded, through Deno FFI) directly on the wasm heap, transposes as flags. Falls
- * back to tfjs's own XNNPACK kernel when the library or the FFI permission is missing, or when
- * `TD3SAC_BLAS=off`.
+ * Matrix products on the wasm backend, transposed operands as fast as plain ones. tfjs-wasm multiplies
+ * plain operands with XNNPACK but runs `transposeA`/`transposeB` in a naive loop about 13× slower, and the
+ * core asks for flagged products (the gradient of `core/nn/dense.ts`). {@link installGemm} therefore
+ * re-registers the wasm `BatchMatMul` kernel as one of two providers:
+ *
+ * - `openblas`: OpenBLAS's `cblas_sgemm` (single-threaded, through Deno FFI) directly on the wasm heap,
+ *   transposes passed as its flags;
+ * - `xnnpack`, when the library or the FFI permission is missing or `TD3SAC_BLAS=off`: each flagged operand
+ *   is transposed by the wasm backend's own Transpose kernel, then tfjs's XNNPACK kernel multiplies the plain
+ *   operands, and the transposed copies are freed. These are the kernels, on the same values, that explicit
+ *   `tf.transpose` calls followed by a plain `tf.matMul` would run, so the results are the same bit for bit.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { TRANSPOSE_FREE_FLAG } from "../core/nn/dense.ts";
 
-/** Where matrix products run on the wasm backend. */
+/**
+ * Where matrix products run on the wasm backend: `openblas` (`cblas_sgemm`, transposes as flags) or
+ * `xnnpack` (tfjs's own kernel, transposed operands materialized first).
+ */
 export type GemmProvider = "openblas" | "xnnpack";
 
 const CBLAS_ROW_MAJOR = 101;
@@ -47,11 +56,12 @@ interface WasmTensorData {
   memoryOffset: number;
 }
 
-/** The parts of tfjs-backend-wasm's BackendWasm this kernel uses. */
+/** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface WasmBackend {
   wasm: { HEAPU8: Uint8Array };
   dataIdMap: { get(dataId: object): WasmTensorData };
   makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
 }
 
 function openBlas(): Blas | undefined {
@@ -118,26 +128,79 @@ function makeKernel(blas: Blas): tf.KernelFunc {
   };
 }
 
+/** The permutation a `transposeA`/`transposeB` flag stands for: the last two axes swapped. */
+function swapLastTwo(rank: number): number[] {
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+  return perm;
+}
+
+/**
+ * tfjs's own kernel `matMul` on plain operands: a flagged operand is first transposed by `transpose` (the
+ * backend's Transpose kernel), as `tf.transpose` would, and the copy is freed after the product.
+ */
+function materializingKernel(matMul: tf.KernelFunc, transpose: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    // Nothing to transpose, or operands tfjs's kernel rejects: it runs (or reports) them itself.
+    if ((!transposeA && !transposeB) || ra < 2 || rb < 2) return matMul(args);
+    if (a.shape[transposeA ? ra - 2 : ra - 1] !== b.shape[transposeB ? rb - 1 : rb - 2]) return matMul(args);
+    const copies: tf.TensorInfo[] = [];
+    const plain = (t: tf.TensorInfo, flagged: boolean): tf.TensorInfo => {
+      if (!flagged) return t;
+      const perm = swapLastTwo(t.shape.length);
+      const copy = transpose({ inputs: { x: t }, backend, attrs: { perm } }) as tf.TensorInfo;
+      copies.push(copy);
+      return copy;
+    };
+    try {
+      return matMul({
+        inputs: { a: plain(a, transposeA), b: plain(b, transposeB) },
+        backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+      });
+    } finally {
+      for (const copy of copies) (backend as WasmBackend).disposeData(copy.dataId);
+    }
+  };
+}
+
 let active: GemmProvider | undefined;
 let original: tf.KernelConfig | undefined;
 
 /**
- * Route the wasm backend's matrix products to OpenBLAS when it can be loaded. Call after the wasm backend
- * is registered; idempotent.
+ * Replace the wasm backend's `BatchMatMul` kernel: by OpenBLAS's when it can be loaded, by tfjs's own with
+ * transposes materialized otherwise (see the module doc). Call after `@tensorflow/tfjs-backend-wasm` is
+ * imported, before or after the backend is set; idempotent. Code that selects the wasm backend without
+ * `useBackend` should call this too, or flagged products run in tfjs's slow loop.
  *
- * @param options `enabled: false` keeps tfjs's own kernel
+ * @param options `enabled: false` skips OpenBLAS
  * @returns the provider now in use
+ * @throws when the wasm backend's kernels are not registered
  */
 export function installGemm(options: { readonly enabled?: boolean } = {}): GemmProvider {
   if (active !== undefined) return active;
+  const matMul = tf.getKernel("BatchMatMul", "wasm");
+  const transpose = tf.getKernel("Transpose", "wasm");
+  if (matMul === undefined || transpose === undefined) {
+    throw new Error(
+      "installGemm: the wasm backend is not registered (import @tensorflow/tfjs-backend-wasm first)",
+    );
+  }
   const blas = options.enabled === false ? undefined : openBlas();
-  if (blas === undefined) return (active = "xnnpack");
-  blas.symbols.openblas_set_num_threads(1);
-  original = tf.getKernel("BatchMatMul", "wasm");
+  blas?.symbols.openblas_set_num_threads(1);
+  const kernelFunc = blas === undefined
+    ? materializingKernel(matMul.kernelFunc, transpose.kernelFunc)
+    : makeKernel(blas);
   tf.unregisterKernel("BatchMatMul", "wasm");
-  tf.registerKernel({ kernelName: "BatchMatMul", backendName: "wasm", kernelFunc: makeKernel(blas) });
-  tf.env().set(TRANSPOSE_FREE_FLAG, true);
-  return (active = "openblas");
+  // The original's setup still runs when the backend initializes, so that restoring it later works.
+  tf.registerKernel({ ...matMul, kernelFunc });
+  original = matMul;
+  return (active = blas === undefined ? "xnnpack" : "openblas");
 }
 
 /**
@@ -149,12 +212,15 @@ export function gemmProvider(): GemmProvider | undefined {
   return active;
 }
 
-/** Restore tfjs's own wasm `BatchMatMul` kernel (for equivalence tests); a later {@link installGemm} reinstalls. */
+/**
+ * Restore tfjs's own wasm `BatchMatMul` kernel, which runs flagged products in its slow loop (for
+ * equivalence tests); a later {@link installGemm} reinstalls.
+ */
 export function uninstallGemm(): void {
-  if (active === "openblas" && original !== undefined) {
+  if (original !== undefined) {
     tf.unregisterKernel("BatchMatMul", "wasm");
     tf.registerKernel(original);
+    original = undefined;
   }
-  tf.env().set(TRANSPOSE_FREE_FLAG, false);
   active = undefined;
 }

@@ -1,7 +1,16 @@
 /**
- * A dense layer `y = act(x·W + b)` whose gradient never asks tfjs for a transposed matMul: it transposes
- * explicitly and then multiplies. The default tfjs gradient of matMul uses `transposeA/transposeB`, which
- * the wasm backend runs in a naive loop about 13× slower than a plain matMul.
+ * A dense layer `y = act(x·W + b)` with a hand-written gradient (`tf.customGrad`): from the gradient `g` of
+ * the pre-activation, dL/dx = g·Wᵀ and dL/dW = xᵀ·g are `matMul`s with transpose flags, dL/db = Σ g. The
+ * core states the products only; how a backend runs a transposed product is the runtime's choice, and no
+ * global flag carries it here.
+ *
+ * tfjs's wasm kernel would run a flagged product in a naive loop about 13× slower than a plain XNNPACK
+ * product, so the runtime's `installGemm` (`src/runtime/gemm.ts`, called by `useBackend("wasm")`) replaces
+ * that kernel: with OpenBLAS, `cblas_sgemm` takes the flags itself; without it, the operands are transposed
+ * by the wasm backend's own Transpose kernel and multiplied by XNNPACK, the same kernels on the same values
+ * as explicit `tf.transpose` calls followed by a plain `matMul`. Code that selects the wasm backend itself
+ * (`tf.setBackend("wasm")`) should call `installGemm` too. The cpu backend reads flagged operands through
+ * strides in an unchanged summation order, so its results equal explicit transposes bit for bit.
  *
  * @module
  */
@@ -25,20 +34,9 @@ function affine(args: Args): { x: tf.Tensor2D; w: tf.Tensor2D; z: tf.Tensor2D; s
   return { x, w, z: tf.add(tf.matMul(x, w), b), save: args[3] as tf.GradSaveFunc };
 }
 
-/**
- * A tfjs environment flag: true when the active backend multiplies transposed operands as fast as plain
- * ones (set by the runtime when it routes matrix products to BLAS). The gradient then passes transposes
- * as matMul flags instead of materializing them.
- */
-export const TRANSPOSE_FREE_FLAG = "TD3SAC_TRANSPOSE_FREE_MATMUL";
-if (!(TRANSPOSE_FREE_FLAG in tf.env().getFlags())) tf.env().registerFlag(TRANSPOSE_FREE_FLAG, () => false);
-
-/** dL/dx, dL/dW, dL/db from the gradient `g` of the pre-activation. */
+/** dL/dx = g·Wᵀ, dL/dW = xᵀ·g and dL/db = Σ g from the gradient `g` of the pre-activation. */
 function affineGrads(g: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor[] {
-  if (tf.env().getBool(TRANSPOSE_FREE_FLAG)) {
-    return [tf.matMul(g, w, false, true), tf.matMul(x, g, true, false), tf.sum(g, 0)];
-  }
-  return [tf.matMul(g, tf.transpose(w)), tf.matMul(tf.transpose(x), g), tf.sum(g, 0)];
+  return [tf.matMul(g, w, false, true), tf.matMul(x, g, true, false), tf.sum(g, 0)];
 }
 
 const linear = tf.customGrad((...args: Args) => {
