@@ -142,21 +142,17 @@ export {
   type Algo,
   ALGOS,
   type CommonHyperparameters,
-  DEFAULTS,
   hyperparameterNames,
   type Preset,
-  presetFor,
   PRESETS,
   type RunSettings,
-  SAC_PRESETS,
-  SAC_V_PRESETS,
   type SacHyperparameters,
   type SacVHyperparameters,
-  TD3_PRESETS,
   type Td3Hyperparameters,
   type TrainConfig,
   validateConfig,
 } from "./src/config/train_config.ts";
+export { DEFAULTS, presetFor, SAC_PRESETS, SAC_V_PRESETS, TD3_PRESETS } from "./src/config/presets.ts";
 export {
   type BackendName,
   BACKENDS,

@@ -22,14 +22,8 @@
 import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
 import { parseArgs } from "node:util";
-import {
-  type Algo,
-  ALGOS,
-  DEFAULTS,
-  presetFor,
-  type TrainConfig,
-  validateConfig,
-} from "../src/config/train_config.ts";
+import { type Algo, ALGOS, type TrainConfig, validateConfig } from "../src/config/train_config.ts";
+import { DEFAULTS, presetFor } from "../src/config/presets.ts";
 import { type Key, keyFromSeed, split, uniform } from "../src/core/rng.ts";
 import type { Env } from "../src/envs/env.ts";
 import { makeEnv } from "../src/envs/registry.ts";

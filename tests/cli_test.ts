@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as E from "fp-ts/lib/Either.js";
 import { parseTrainArgs } from "../src/cli/args.ts";
-import { TD3_PRESETS, upgradeConfig, validateConfig } from "../src/config/train_config.ts";
+import { upgradeConfig, validateConfig } from "../src/config/train_config.ts";
+import { TD3_PRESETS } from "../src/config/presets.ts";
 import { runTrain } from "./_train_cli.ts";
 
 async function listing(dir: string): Promise<string[]> {
@@ -180,14 +181,13 @@ Deno.test("a SAC configuration stored before SAC had exploration noise is upgrad
   assert.deepEqual(validateConfig(td3Old as never), E.left(`config for td3 misses "noiseType"`));
 });
 
-Deno.test("README: its usage blocks are the --help texts of train and eval", async () => {
+Deno.test("docs/cli.md: its usage blocks are the --help texts of train and eval", async () => {
   const { USAGE } = await import("../src/cli/args.ts");
   const { EVAL_USAGE } = await import("../src/cli/eval_args.ts");
-  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const page = await Deno.readTextFile(new URL("../docs/cli.md", import.meta.url));
   for (const usage of [USAGE, EVAL_USAGE]) {
-    const from = usage.indexOf("Usage: ") + "Usage: ".length;
-    const block = usage.slice(from, usage.indexOf("  -h, --help"));
-    assert.ok(readme.includes(block), `README lacks the current usage block:\n${block}`);
+    const block = "```\n" + usage.trimEnd() + "\n```";
+    assert.ok(page.includes(block), `docs/cli.md lacks the current --help text as a code block:\n${usage}`);
   }
 });
 

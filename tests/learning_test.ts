@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as E from "fp-ts/lib/Either.js";
-import { type Algo, DEFAULTS, presetFor, type TrainConfig } from "../src/config/train_config.ts";
+import { type Algo, type TrainConfig } from "../src/config/train_config.ts";
+import { DEFAULTS, presetFor } from "../src/config/presets.ts";
 import { useBackend } from "../src/runtime/backend.ts";
 import { train } from "../src/train/train.ts";
 

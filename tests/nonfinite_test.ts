@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { DEFAULTS, TD3_PRESETS, type TrainConfig } from "../src/config/train_config.ts";
+import { type TrainConfig } from "../src/config/train_config.ts";
+import { DEFAULTS, TD3_PRESETS } from "../src/config/presets.ts";
 import type { Env } from "../src/envs/env.ts";
 import { pendulum, type PendulumState } from "../src/envs/pendulum.ts";
 import { NonFiniteError, train } from "../src/train/train.ts";

@@ -10,16 +10,14 @@ import { pipe } from "fp-ts/lib/function.js";
 import {
   type Algo,
   ALGOS,
-  DEFAULTS,
-  ENV_RUN_DEFAULTS,
   hyperparameterNames,
   kebab,
   type Preset,
-  presetFor,
   PRESETS,
   type TrainConfig,
   validateConfig,
 } from "../config/train_config.ts";
+import { DEFAULTS, ENV_RUN_DEFAULTS, presetFor } from "../config/presets.ts";
 
 /** What the command line asks for: help, a new run, or more steps of an existing one. */
 export type Command =

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
-import { DEFAULTS, presetFor, type TrainConfig } from "../config/train_config.ts";
+import { type TrainConfig } from "../config/train_config.ts";
+import { DEFAULTS, presetFor } from "../config/presets.ts";
 import { keyFromSeed } from "../core/rng.ts";
 import { makeEnv } from "../envs/registry.ts";
 import { makeAgent } from "../core/agents/make_agent.ts";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { DEFAULTS, presetFor, type TrainConfig } from "../config/train_config.ts";
+import { type TrainConfig } from "../config/train_config.ts";
+import { DEFAULTS, presetFor } from "../config/presets.ts";
 import { keyFromSeed, uniform } from "../core/rng.ts";
 import type { Env } from "../envs/env.ts";
 import { makeEnv } from "../envs/registry.ts";
