@@ -142,3 +142,13 @@ Deno.test("the pure loop step loads no Deno API, so a Web Worker can run it", as
   const impure = [...seen].filter((file) => facts[file]?.usesDeno);
   assert.deepEqual(impure, [], `loop.ts loads files that use Deno APIs: ${impure.join(", ")}`);
 });
+
+Deno.test("config's list of env ids names exactly what envs/ can open", async () => {
+  const config = await import("../src/config/env_ids.ts");
+  const envs = await import("../src/envs/open_env.ts");
+  const registry = await import("../src/envs/registry.ts");
+  assert.deepEqual(config.ALL_ENV_IDS, envs.ALL_ENV_IDS);
+  assert.deepEqual(config.ENGINE_ENV_IDS, envs.ENGINE_ENV_IDS);
+  assert.deepEqual(config.PURE_ENV_IDS, [...registry.ENV_IDS]);
+  for (const id of config.ALL_ENV_IDS) assert.equal(envs.openEnv(id).id, id);
+});
