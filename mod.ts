@@ -162,7 +162,7 @@ export {
 } from "./src/runtime/backend.ts";
 export { aggregateEvals, type AggregatePoint, firstReaching } from "./src/report/aggregate.ts";
 export { trainSeeds, type TrainSeedsOptions, type TrainSeedsSummary } from "./src/train/train_seeds.ts";
-export { disposeTree, readTensor, step } from "./src/runtime/memory.ts";
+export { disposeTree, readTensor, step, stepOwned } from "./src/runtime/memory.ts";
 export { type EvalResult, evaluate, type EvaluateOptions } from "./src/runtime/evaluate.ts";
 export {
   CHECKPOINT_FILE,

@@ -6,7 +6,7 @@ import { makeSacV } from "../src/core/agents/sac_v.ts";
 import { makeTd3, TD3_DEFAULTS } from "../src/core/agents/td3.ts";
 import type { Batch } from "../src/core/batch.ts";
 import { keyFromSeed, normal, split } from "../src/core/rng.ts";
-import { disposeReplaced, disposeTree, step, tensorsIn } from "../src/runtime/memory.ts";
+import { disposeReplaced, disposeTree, step, stepOwned, tensorsIn } from "../src/runtime/memory.ts";
 
 tf.env().set("PROD", true); // silences tfjs's console advice
 await tf.setBackend("cpu");
@@ -67,4 +67,25 @@ Deno.test("tensorsIn lists each tensor once in sorted path order; disposeTree fr
   assert.ok(b.isDisposed);
   disposeTree(next);
   assert.equal(tf.memory().numTensors, start);
+});
+
+Deno.test("stepOwned keeps the owned part's new tensors, frees the temporaries and what the new state dropped", () => {
+  type State = { readonly agent: { readonly w: tf.Tensor; readonly b: tf.Tensor }; readonly log: number[] };
+  const reducer = (s: State, x: number): readonly [State, { readonly seen: number }] => {
+    const scratch = tf.mul(s.agent.w, 3); // a temporary
+    const w = tf.add(scratch, x);
+    return [{ agent: { w, b: s.agent.b }, log: [...s.log, x] }, { seen: x }];
+  };
+  let state: State = { agent: { w: tf.scalar(1), b: tf.scalar(2) }, log: [] };
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 5; i++) {
+    const old = state.agent;
+    [state] = stepOwned(reducer, state, i, (s) => s.agent);
+    assert.ok(old.w.isDisposed, "the replaced tensor is freed");
+    assert.ok(!state.agent.b.isDisposed, "the tensor both states hold survives");
+  }
+  assert.equal(tf.memory().numTensors, before, "no tensor is left behind");
+  assert.deepEqual(state.log, [0, 1, 2, 3, 4]);
+  assert.equal(state.agent.w.dataSync()[0], ((((1 * 3 + 0) * 3 + 1) * 3 + 2) * 3 + 3) * 3 + 4);
+  disposeTree(state.agent);
 });

@@ -69,6 +69,38 @@ export function step<S, I, X>(
 }
 
 /**
+ * {@link step} for a reducer whose state keeps its tensors in one part (the training loop's state keeps
+ * them in `agent`, beside logs that grow): the reducer runs in a tensor scope that keeps the tensors of
+ * `owned(newState)` and of the extra output, and frees everything else it allocated; the tensors of
+ * `owned(state)` the new state no longer holds are disposed. Only the owned parts are walked.
+ *
+ * @param reducer the pure function
+ * @param state the current state (its owned part is consumed)
+ * @param input the reducer's second argument (not disposed)
+ * @param owned the part of a state that holds its tensors
+ * @returns the new state and extra output
+ */
+export function stepOwned<S, I, X>(
+  reducer: (state: S, input: I) => readonly [S, X],
+  state: S,
+  input: I,
+  owned: (state: S) => unknown,
+): readonly [S, X] {
+  const engine = tf.engine();
+  engine.startScope();
+  let result: readonly [S, X];
+  try {
+    result = reducer(state, input);
+  } catch (e) {
+    engine.endScope();
+    throw e;
+  }
+  engine.endScope([...tensorsIn(owned(result[0])), ...tensorsIn(result[1])]);
+  disposeReplaced(owned(state), owned(result[0]));
+  return result;
+}
+
+/**
  * Run a pure function that allocates tensors and read its single tensor result back as a Float32Array;
  * all tensors it made are freed.
  *

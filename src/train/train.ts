@@ -37,7 +37,7 @@ import {
   writeFileAtomic,
 } from "../runtime/checkpoint.ts";
 import { evaluate, type EvaluateOptions } from "../runtime/evaluate.ts";
-import { disposeReplaced, disposeTree, tensorsIn } from "../runtime/memory.ts";
+import { disposeTree, stepOwned } from "../runtime/memory.ts";
 import { encodePolicy } from "../runtime/policy.ts";
 import {
   initialLoop,
@@ -198,7 +198,12 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     while (state.step < config.steps) {
       const previous = state;
       let events: StepEvents;
-      [state, events] = runStep(context, state, buffer);
+      [state, events] = stepOwned(
+        (s, replay: ReplayBuffer) => loopStep(context, s, replay),
+        state,
+        buffer,
+        agentOf,
+      );
       if (events.episode !== undefined) log(episodeLine(events.episode, previous.metrics));
       if (events.fault !== undefined) await stop(events.fault, previous.step + 1);
       if (events.transition !== undefined) buffer.add(events.transition);
@@ -227,6 +232,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   return { episodes: state.episodes, evals, wallSeconds: clock.seconds(), steps: state.step, interrupted };
 }
 
+/** Where a loop state keeps its tensors. */
+const agentOf = (state: LoopState): unknown => state.agent;
+
 /** The loop state to start from: a fresh agent and episode, or the resume point's. */
 function startingState(context: LoopContext, resume: ResumePoint | undefined): LoopState {
   if (resume !== undefined) {
@@ -249,29 +257,6 @@ function replayBuffer(
     actionSize: env.actionSize,
   };
   return snapshot === undefined ? new ReplayBuffer(options) : ReplayBuffer.restore(options, snapshot);
-}
-
-/**
- * Run one pure loop step in a tensor scope: the new agent state is kept, the step's temporaries are freed,
- * and so are the tensors of the previous agent state that the new one no longer holds.
- */
-function runStep(
-  context: LoopContext,
-  state: LoopState,
-  buffer: ReplayBuffer,
-): readonly [LoopState, StepEvents] {
-  const engine = tf.engine();
-  engine.startScope();
-  let result: readonly [LoopState, StepEvents];
-  try {
-    result = loopStep(context, state, buffer);
-  } catch (e) {
-    engine.endScope();
-    throw e;
-  }
-  engine.endScope(tensorsIn(result[0].agent));
-  disposeReplaced(state.agent, result[0].agent);
-  return result;
 }
 
 /** Evaluate the deterministic policy on the run's evaluation keys, note the time and log the result. */
