@@ -94,6 +94,24 @@ export async function loadRun(
   dir: string,
   prepare: (config: TrainConfig) => Promise<E.Either<string, unknown>> = () => Promise.resolve(E.right(0)),
 ): Promise<E.Either<string, LoadedRun>> {
+  const file = `${dir}/${CHECKPOINT_FILE}`;
+  const bytes = await checkpointBytes(dir);
+  if (E.isLeft(bytes)) return bytes;
+  const decoded = await decodeFor(file, bytes.right, prepare);
+  if (E.isLeft(decoded)) return decoded;
+  const checked = await resumable(dir, decoded.right);
+  if (E.isLeft(checked)) {
+    disposeTree(decoded.right.state);
+    return checked;
+  }
+  const { config, loop } = checked.right;
+  const { state, replay } = decoded.right;
+  const timing = await readTiming(`${dir}/timing.csv`, loop.step);
+  return E.right({ config, resume: { state, loop, ...(replay === undefined ? {} : { replay }), timing } });
+}
+
+/** The checkpoint file's bytes, when `dir` is a run folder that has one. */
+async function checkpointBytes(dir: string): Promise<E.Either<string, Uint8Array>> {
   try {
     const info = await Deno.stat(dir);
     if (!info.isDirectory) return E.left(`${dir} is not a run folder`);
@@ -101,9 +119,19 @@ export async function loadRun(
     if (e instanceof Deno.errors.NotFound) return E.left(`no run folder at ${dir}`);
     throw e;
   }
-  const file = `${dir}/${CHECKPOINT_FILE}`;
-  const bytes = await readBytes(file);
-  if (bytes === undefined) return E.left(`${dir} has no ${CHECKPOINT_FILE} to resume from`);
+  const bytes = await readBytes(`${dir}/${CHECKPOINT_FILE}`);
+  return bytes === undefined ? E.left(`${dir} has no ${CHECKPOINT_FILE} to resume from`) : E.right(bytes);
+}
+
+/**
+ * Decode a checkpoint: its configuration is read and validated first and handed to `prepare` (which picks
+ * the backend) before any tensor is made.
+ */
+async function decodeFor(
+  file: string,
+  bytes: Uint8Array,
+  prepare: (config: TrainConfig) => Promise<E.Either<string, unknown>>,
+): Promise<E.Either<string, DecodedCheckpoint>> {
   const invalid = (e: unknown) =>
     E.left(`${file} is not a valid checkpoint: ${e instanceof Error ? e.message : e}`);
   let peeked: TrainConfig;
@@ -118,71 +146,62 @@ export async function loadRun(
   if (E.isLeft(valid)) return E.left(`${file} holds an invalid configuration: ${valid.left}`);
   const prepared = await prepare(valid.right);
   if (E.isLeft(prepared)) return E.left(String(prepared.left));
-  let decoded: DecodedCheckpoint;
   try {
-    decoded = decodeCheckpoint(bytes);
+    return E.right(decodeCheckpoint(bytes));
   } catch (e) {
     return invalid(e);
   }
-  const free = () => disposeTree(decoded.state);
-  const refuse = (message: string) => {
-    free();
-    return E.left(message);
-  };
+}
 
+/**
+ * Everything a decoded checkpoint must agree with before a run continues from it: a valid configuration,
+ * a loop record, networks of the configured sizes, the run's `config.json`, a replay buffer that fits.
+ */
+async function resumable(
+  dir: string,
+  decoded: DecodedCheckpoint,
+): Promise<E.Either<string, { config: TrainConfig; loop: LoopRecord }>> {
+  const file = `${dir}/${CHECKPOINT_FILE}`;
   const checked = validateConfig(decoded.config as TrainConfig);
-  if (E.isLeft(checked)) return refuse(`${file} holds an invalid configuration: ${checked.left}`);
+  if (E.isLeft(checked)) return E.left(`${file} holds an invalid configuration: ${checked.left}`);
   const config = checked.right;
   const env = openEnv(config.env);
   const problem = loopProblem(decoded.loop, config, env.observationSize);
-  if (problem !== undefined) return refuse(`${file} cannot be resumed: ${problem}`);
-  const loop = decoded.loop as LoopRecord;
+  if (problem !== undefined) return E.left(`${file} cannot be resumed: ${problem}`);
 
   const agent = makeAgent(config, env);
   const fresh = tf.tidy(() => agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer);
   const mismatch = structureMismatch(decoded.state, fresh);
   disposeTree(fresh);
   if (mismatch !== undefined) {
-    return refuse(
-      `${file} does not fit its configuration (${config.algo} on ${config.env}, hidden ${config.hidden}): ` +
-        mismatch,
-    );
+    const what = `${config.algo} on ${config.env}, hidden ${config.hidden}`;
+    return E.left(`${file} does not fit its configuration (${what}): ${mismatch}`);
   }
-
-  const configJson = await readBytes(`${dir}/config.json`);
-  if (configJson !== undefined) {
-    let onDisk: Record<string, unknown>;
-    try {
-      onDisk = JSON.parse(new TextDecoder().decode(configJson));
-    } catch {
-      return refuse(
-        `${dir}/config.json is not valid JSON; the checkpoint's configuration cannot be confirmed`,
-      );
-    }
-    const difference = firstDifference(upgradeConfig(onDisk), config as unknown as Record<string, unknown>);
-    if (difference !== undefined) {
-      return refuse(`${dir}/config.json and the checkpoint disagree on ${difference}`);
-    }
-  }
-
+  const onDisk = await configJsonProblem(dir, config);
+  if (onDisk !== undefined) return E.left(onDisk);
   if (decoded.replay !== undefined) {
     try {
-      ReplayBuffer.restore(
-        { capacity: config.bufferSize, observationSize: env.observationSize, actionSize: env.actionSize },
-        decoded.replay,
-      );
+      const sizes = { observationSize: env.observationSize, actionSize: env.actionSize };
+      ReplayBuffer.restore({ capacity: config.bufferSize, ...sizes }, decoded.replay);
     } catch (e) {
-      return refuse(`${file} has a replay buffer that does not fit: ${e instanceof Error ? e.message : e}`);
+      return E.left(`${file} has a replay buffer that does not fit: ${e instanceof Error ? e.message : e}`);
     }
   }
-  const timing = await readTiming(`${dir}/timing.csv`, loop.step);
-  return E.right({
-    config,
-    resume: {
-      state: decoded.state,
-      loop,
-      ...(decoded.replay === undefined ? {} : { replay: decoded.replay }),
-      timing,
-    },
-  });
+  return E.right({ config, loop: decoded.loop as LoopRecord });
+}
+
+/** How the run's `config.json` disagrees with the checkpoint's configuration, if it does (none: fine). */
+async function configJsonProblem(dir: string, config: TrainConfig): Promise<string | undefined> {
+  const configJson = await readBytes(`${dir}/config.json`);
+  if (configJson === undefined) return undefined;
+  let onDisk: Record<string, unknown>;
+  try {
+    onDisk = JSON.parse(new TextDecoder().decode(configJson));
+  } catch {
+    return `${dir}/config.json is not valid JSON; the checkpoint's configuration cannot be confirmed`;
+  }
+  const difference = firstDifference(upgradeConfig(onDisk), config as unknown as Record<string, unknown>);
+  return difference === undefined
+    ? undefined
+    : `${dir}/config.json and the checkpoint disagree on ${difference}`;
 }

@@ -192,18 +192,14 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     await files.checkpoint(state, buffer);
     lastCheckpoint = state.step;
   };
+  const step = (s: LoopState, replay: ReplayBuffer) => loopStep(context, s, replay);
   let interrupted = false;
   await files.config();
   try {
     while (state.step < config.steps) {
       const previous = state;
       let events: StepEvents;
-      [state, events] = stepOwned(
-        (s, replay: ReplayBuffer) => loopStep(context, s, replay),
-        state,
-        buffer,
-        agentOf,
-      );
+      [state, events] = stepOwned(step, state, buffer, agentOf);
       if (events.episode !== undefined) log(episodeLine(events.episode, previous.metrics));
       if (events.fault !== undefined) await stop(events.fault, previous.step + 1);
       if (events.transition !== undefined) buffer.add(events.transition);
