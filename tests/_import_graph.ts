@@ -27,14 +27,15 @@ export interface FileFacts {
 /** The layers (folders of `src/`), in dependency order, each with the other layers it may import. */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   core: [],
+  engine: ["core"],
   envs: ["core"],
   replay: ["core"],
   config: ["core"],
   formats: ["core", "replay"],
   report: ["core", "envs", "formats"],
-  runtime: ["core", "envs", "replay", "config", "formats", "report"],
-  train: ["core", "envs", "replay", "config", "formats", "report", "runtime"],
-  cli: ["core", "envs", "replay", "config", "formats", "report", "runtime", "train"],
+  runtime: ["core", "engine", "envs", "replay", "config", "formats", "report"],
+  train: ["core", "engine", "envs", "replay", "config", "formats", "report", "runtime"],
+  cli: ["core", "engine", "envs", "replay", "config", "formats", "report", "runtime", "train"],
 };
 
 /** Imports a layer may make only with `import type` / `export type`. */

@@ -119,7 +119,7 @@ Deno.test("violations() names every forbidden import, one line each", () => {
     "src/config/g.ts loads src/runtime/ffi.ts (calls Deno.dlopen) (config must load nothing heavy)",
     "src/core/a.ts imports src/runtime/b.ts (core may import: core)",
     "src/envs/e.ts imports src/report/r.ts (envs may import: envs, core)",
-    "src/lib/z.ts is in no layer (layers: core, envs, replay, config, formats, report, runtime, train, cli)",
+    "src/lib/z.ts is in no layer (layers: core, engine, envs, replay, config, formats, report, runtime, train, cli)",
     "src/report/r.ts imports src/cli/x.ts (report may import: report, core, envs, formats)",
     "src/report/r.ts imports tests/_train_cli.ts (src may import only src/, npm: and node:)",
     "src/report/r.ts imports jsr:@std/path (src may import only src/, npm: and node:)",
