@@ -27,7 +27,7 @@ export interface FileFacts {
 /** The layers (folders of `src/`), in dependency order, each with the other layers it may import. */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   core: [],
-  engine: ["core"],
+  engine: ["core", "formats"],
   envs: ["core"],
   replay: ["core"],
   config: ["core"],

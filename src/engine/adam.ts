@@ -1,0 +1,137 @@
+/**
+ * Adam and the soft target update over arenas: one loop each over a network's parameters, gradients and
+ * moments, all stored in contiguous Float32Arrays laid out alike (see `arena.ts`).
+ *
+ * The arithmetic is the reference's, op for op (`core/optim/adam.ts`, `adam = chain(scaleByAdam,
+ * scale(−lr))`, then `applyUpdates`; `incrementalUpdate` in `core/optim/transform.ts`), with every tensor
+ * op's float32 result emulated by `Math.fround`. A JS number passed to a tfjs op becomes a float32 scalar, so
+ * each constant is rounded once, after being computed in float64 as the reference computes it. With f for
+ * `fround`, per element, Adam (Kingma & Ba 2015, Algorithm 1) is
+ *
+ * ```
+ * m' = f(f(m·β₁) + f(g·(1−β₁)))
+ * v' = f(f(v·β₂) + f(f(g·g)·(1−β₂)))
+ * u  = f(f(m'/c₁) / f(f(f(√v')/√c₂) + ε))     c₁ = 1 − β₁^t,  √c₂ = √(1 − β₂^t)
+ * p' = f(p + f(u·(−lr)))
+ * ```
+ *
+ * Each of +, ·, / and √ on float32 inputs computed in float64 and rounded once is the correctly rounded
+ * float32 result, so this equals tfjs's cpu backend bit for bit (and the wasm backend's, see the tests).
+ *
+ * @module
+ */
+
+/** Adam's hyperparameters, as in `core/optim/adam.ts`'s `AdamOptions`. */
+export interface AdamStepOptions {
+  /** Learning rate. */
+  readonly lr: number;
+  /** Decay of the first moment, default 0.9. */
+  readonly b1?: number;
+  /** Decay of the second moment, default 0.999. */
+  readonly b2?: number;
+  /** Added to √v̂ for stability, default 1e-8. */
+  readonly eps?: number;
+}
+
+/** One network's optimizer arenas: parameters and Adam's first and second moments, all the same length. */
+export interface AdamArenas {
+  /** Parameters. */
+  readonly p: Float32Array;
+  /** First-moment estimates m. */
+  readonly m: Float32Array;
+  /** Second-moment estimates v. */
+  readonly v: Float32Array;
+}
+
+const f = Math.fround;
+
+/**
+ * One Adam step: reads `from` and `grads`, writes the new parameters and moments into `out`. `out` may be
+ * `from` itself (update in place) or distinct arenas (the runtime's double buffering); element i is read
+ * completely before it is written, so partial aliasing per array is fine too. No allocation.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { adamStep } from "./adam.ts";
+ *
+ * const s = { p: new Float32Array([1, 1]), m: new Float32Array(2), v: new Float32Array(2) };
+ * adamStep(s, new Float32Array([3, -2]), 1, { lr: 0.1 }); // in place
+ * assert.deepEqual(s.p, new Float32Array([0.9, 1.1])); // Adam's first step is −lr·sign(g)
+ * ```
+ *
+ * @param from the current parameters and moments
+ * @param grads the gradient, laid out like `from.p`
+ * @param count the step number t after incrementing (1 on the first step), for the bias corrections
+ * @param options learning rate and moment hyperparameters
+ * @param out where the new parameters and moments go; `from` unless given
+ */
+export function adamStep(
+  from: AdamArenas,
+  grads: Float32Array,
+  count: number,
+  options: AdamStepOptions,
+  out: AdamArenas = from,
+): void {
+  const b1 = options.b1 ?? 0.9;
+  const b2 = options.b2 ?? 0.999;
+  // The scalars as tfjs sees them: computed in float64, then float32 tensors.
+  const beta1 = f(b1), oneMinusBeta1 = f(1 - b1);
+  const beta2 = f(b2), oneMinusBeta2 = f(1 - b2);
+  const c1 = f(1 - b1 ** count);
+  const sqrtC2 = f(Math.sqrt(1 - b2 ** count));
+  const eps = f(options.eps ?? 1e-8);
+  const negLr = f(-options.lr);
+  const { p, m, v } = from;
+  const { p: pOut, m: mOut, v: vOut } = out;
+  const n = p.length;
+  if (
+    grads.length !== n || m.length !== n || v.length !== n || pOut.length !== n || mOut.length !== n ||
+    vOut.length !== n
+  ) {
+    throw new RangeError(`adamStep: arenas of different lengths (parameters: ${n})`);
+  }
+  for (let i = 0; i < n; i++) {
+    const g = grads[i];
+    const mi = f(f(m[i] * beta1) + f(g * oneMinusBeta1));
+    const vi = f(f(v[i] * beta2) + f(f(g * g) * oneMinusBeta2));
+    const u = f(f(mi / c1) / f(f(f(Math.sqrt(vi)) / sqrtC2) + eps));
+    pOut[i] = p[i] + f(u * negLr); // the store into a Float32Array is the last fround
+    mOut[i] = mi;
+    vOut[i] = vi;
+  }
+}
+
+/**
+ * Polyak averaging of a target network, `target' = (1 − τ)·target + τ·online` (the soft target update of
+ * DDPG, TD3 and SAC), op for op as `incrementalUpdate`: `f(f(t·(1−τ)) + f(o·τ))`. `out` may be `target`
+ * (update in place) or a distinct arena. No allocation.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { softUpdate } from "./adam.ts";
+ *
+ * const target = new Float32Array([0, 1]);
+ * softUpdate(target, new Float32Array([1, 1]), 0.5);
+ * assert.deepEqual(target, new Float32Array([0.5, 1]));
+ * ```
+ *
+ * @param target the target parameters
+ * @param online the online parameters, laid out alike
+ * @param tau step size τ in (0, 1]
+ * @param out where the new target goes; `target` unless given
+ */
+export function softUpdate(
+  target: Float32Array,
+  online: Float32Array,
+  tau: number,
+  out: Float32Array = target,
+): void {
+  const n = target.length;
+  if (online.length !== n || out.length !== n) {
+    throw new RangeError(`softUpdate: arenas of different lengths (target: ${n})`);
+  }
+  const keep = f(1 - tau), take = f(tau);
+  for (let i = 0; i < n; i++) out[i] = f(target[i] * keep) + f(online[i] * take);
+}
