@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { keyFromSeed, split, uniform } from "../core/rng.ts";
-import { referenceGemm } from "../engine/gemm.ts";
+import { type Gemm, referenceGemm } from "../engine/gemm.ts";
+import { mlpBackward, mlpForward, mlpLayout, mlpViews, mlpWorkspace } from "../engine/mlp.ts";
 import { openBlasGemm } from "./openblas_gemm.ts";
 
 const blas = openBlasGemm();
@@ -34,5 +35,31 @@ Deno.test({
     }
     assert.equal(blas!.name, "openblas");
     assert.equal(openBlasGemm(), blas, "loaded once");
+  },
+});
+
+Deno.test({
+  name: "the engine's MLP forward and backward on OpenBLAS equal them on the reference GEMM",
+  ignore: blas === undefined,
+  fn() {
+    const sizes = [5, 32, 32, 2];
+    const n = 16;
+    const layout = mlpLayout(sizes);
+    const [kp, kx, kd] = split(keyFromSeed(4), 3);
+    const params = mlpViews(layout, uniform(kp, layout.length, { low: -0.5, high: 0.5 }));
+    const x = uniform(kx, n * sizes[0], { low: -1, high: 1 });
+    const dOut = uniform(kd, n * sizes.at(-1)!, { low: -1, high: 1 });
+    const run = (gemm: Gemm) => {
+      const ws = mlpWorkspace(layout, n);
+      const grads = mlpViews(layout);
+      const dx = new Float32Array(n * sizes[0]);
+      const y = Float32Array.from(mlpForward(gemm, layout, params, x, n, ws));
+      mlpBackward(gemm, layout, params, ws, dOut, grads, { dx });
+      return [y, grads.arena, dx];
+    };
+    const want = run(referenceGemm);
+    run(blas!).forEach((got, j) =>
+      got.forEach((v, i) => assert.ok(Math.abs(v - want[j][i]) <= 1e-5 * (1 + Math.abs(want[j][i]))))
+    );
   },
 });
