@@ -1,0 +1,324 @@
+/**
+ * The TD3 update (Fujimoto, van Hoof & Meger 2018) on the fused CPU engine: the same reducer as
+ * `core/agents/td3.ts`'s `makeTd3(config).update`, written out over Float32Array arenas, with every matrix
+ * product behind {@link Gemm}. Read top to bottom, `update` is the algorithm as named steps over buffers
+ * allocated once by {@link makeTd3Engine} (RLtools' `td3/operations_generic.h`, llm.c's layout).
+ *
+ * State and memory. {@link Td3EngineState} is plain data: one parameter arena per network in `mlpLayout`
+ * order, the Adam moments as arenas of the same layouts, the step counts, the RNG key and the update count.
+ * `update` never writes into its input state. In this first version it allocates the arenas it changes for
+ * the NEW state on every update (critics and their moments always; actor, its moments and the three targets
+ * on actor steps) and shares the unchanged ones with the input state, as the tfjs reducer shares tensors;
+ * states are therefore read-only. Double buffering is the runtime's later job. Workspaces, gradient arenas
+ * and the concatenated critic inputs are allocated once per engine and reused.
+ *
+ * Precision. Element-wise steps are done as float32 ops (`Math.fround` after each op the reference does as a
+ * tensor op: tanh, rescale, noise, clip, min, the target); reductions (the MSE and its sums) are summed in
+ * float64 and rounded once. Adam and the soft updates are bit-exact with tfjs (`adam.ts`); products differ by
+ * the GEMM's summation order. So the engine equals tfjs to float32 rounding, not bit for bit: see the tests
+ * for the tolerances.
+ *
+ * @module
+ */
+import type { Td3Config } from "../core/agents/td3.ts";
+import type { Batch } from "../core/batch.ts";
+import { type Key, normal, split } from "../core/rng.ts";
+import { adamStep, softUpdate } from "./adam.ts";
+import type { Gemm } from "./gemm.ts";
+import {
+  mlpBackward,
+  type MlpBackwardOptions,
+  mlpForward,
+  type MlpLayout,
+  mlpLayout,
+  type MlpViews,
+  mlpViews,
+  mlpWorkspace,
+} from "./mlp.ts";
+
+/** Everything TD3 learns and carries between updates, as arenas (read-only: states share arenas). */
+export interface Td3EngineState {
+  /** Actor μ_φ, `mlpLayout([obs, ...hidden, act])`. */
+  readonly actor: Float32Array;
+  /** Target actor μ_φ', same layout. */
+  readonly actorTarget: Float32Array;
+  /** Critic Q_θ₁, `mlpLayout([obs + act, ...hidden, 1])`. */
+  readonly q1: Float32Array;
+  /** Critic Q_θ₂, same layout. */
+  readonly q2: Float32Array;
+  /** Target critic Q_θ'₁. */
+  readonly q1Target: Float32Array;
+  /** Target critic Q_θ'₂. */
+  readonly q2Target: Float32Array;
+  /** Adam first moment of the actor. */
+  readonly actorM: Float32Array;
+  /** Adam second moment of the actor. */
+  readonly actorV: Float32Array;
+  /** Adam step count of the actor (actor steps done). */
+  readonly actorCount: number;
+  /** Adam first moment of Q₁ (one Adam over both critics: moments per leaf). */
+  readonly q1M: Float32Array;
+  /** Adam second moment of Q₁. */
+  readonly q1V: Float32Array;
+  /** Adam first moment of Q₂. */
+  readonly q2M: Float32Array;
+  /** Adam second moment of Q₂. */
+  readonly q2V: Float32Array;
+  /** Adam step count shared by both critics (critic steps done). */
+  readonly criticCount: number;
+  /** RNG key for the target smoothing noise (core `rng.ts`). */
+  readonly key: Key;
+  /** Number of updates done. */
+  readonly updates: number;
+}
+
+/** {@link makeTd3Engine}'s config: TD3's hyperparameters and the batch size the workspaces are sized for. */
+export interface Td3EngineConfig extends Td3Config {
+  /** Transitions per batch; every batch passed to `update` must have this size. */
+  readonly batchSize: number;
+}
+
+/** Diagnostics of one engine update, as numbers. */
+export interface Td3EngineMetrics {
+  /** MSE(Q₁, y) + MSE(Q₂, y) before the critic step. */
+  readonly criticLoss: number;
+  /** −mean Q₁(s, μ(s)) before the actor step (with the new critics); only on actor steps. */
+  readonly actorLoss?: number;
+}
+
+/** A TD3 engine: its layouts and the update reducer over preallocated workspaces. */
+export interface Td3Engine {
+  /** The config it was built for. */
+  readonly config: Td3EngineConfig;
+  /** Layout of the actor arenas (and the actor target's, and the actor moments'). */
+  readonly actorLayout: MlpLayout;
+  /** Layout of each critic arena (and targets', and moments'). */
+  readonly criticLayout: MlpLayout;
+  /**
+   * One TD3 update; does not mutate `state` (the new state may share its unchanged arenas).
+   *
+   * @param state the current state
+   * @param batch `config.batchSize` transitions
+   * @returns the new state and the losses
+   */
+  update(state: Td3EngineState, batch: Batch): readonly [Td3EngineState, Td3EngineMetrics];
+}
+
+const f = Math.fround;
+
+/*
+ * The math, derived. n transitions, h = (high − low)/2 and center = (high + low)/2 per action dimension,
+ * μ(s) = center + h ⊙ tanh(MLP_φ(s)), Q_j(s, a) = MLP_θj(concat(s, a)).
+ *
+ * 1. Target (no gradient). ε ~ N(0, 1) of shape [n, act] from the noise key,
+ *      a₂ = clip(μ'(s') + h ⊙ clip(σ·ε, −c, c), low, high)
+ *      y  = r + γ(1 − d) · min(Q'₁(s', a₂), Q'₂(s', a₂)).
+ * 2. Critics. L = mean_i (Q₁ − y)² + mean_i (Q₂ − y)², so dL/dQ_j,i = 2(Q_j,i − y_i)/n, and each critic's
+ *    gradient is its own backward pass from that (the twin losses share no parameters). One Adam over both:
+ *    the shared count is incremented once.
+ * 3. Actor, every policyDelay-th update, with the critics after step 2. J = −mean_i Q₁(s_i, μ(s_i)):
+ *      dJ/dQ₁,i = −1/n;  backward through Q₁ down to its input gives dJ/d[s, a]; its action columns are dJ/dμ;
+ *      μ = center + h ⊙ tanh(u)  ⇒  dJ/du = dJ/dμ ⊙ h ⊙ (1 − tanh²(u));  backward through the actor MLP.
+ *    The gradient written into Q₁'s arena by that backward is not used (the critic does not move here).
+ * 4. Then the soft updates θ' ← (1 − τ)θ' + τθ: the actor target from the new actor, the critic targets from
+ *    the critics of step 2.
+ */
+
+/**
+ * Build the TD3 update over arenas for one config, allocating every workspace once.
+ *
+ * @example
+ * ```ts
+ * import { makeTd3Engine } from "./td3.ts";
+ * import { referenceGemm } from "./gemm.ts";
+ * const engine = makeTd3Engine({
+ *   observationSize: 3, actionSize: 1, bounds: { low: [-2], high: [2] }, hidden: [8, 8], actorLr: 1e-3,
+ *   criticLr: 1e-3, gamma: 0.99, tau: 0.005, policyNoise: 0.2, noiseClip: 0.5, policyDelay: 2, batchSize: 16,
+ * }, referenceGemm);
+ * engine.criticLayout.sizes; // [4, 8, 8, 1]
+ * ```
+ *
+ * @param config TD3's hyperparameters and the batch size
+ * @param gemm the matrix product provider
+ * @returns the engine
+ */
+export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
+  const { observationSize: obs, actionSize: act, hidden, bounds, batchSize: n } = config;
+  if (bounds.low.length !== act || bounds.high.length !== act) {
+    throw new RangeError(`bounds must have ${act} entries per side`);
+  }
+  if (!Number.isInteger(config.policyDelay) || config.policyDelay < 1) {
+    throw new RangeError(`policyDelay must be a positive integer, got ${config.policyDelay}`);
+  }
+  const inQ = obs + act;
+  const actorLayout = mlpLayout([obs, ...hidden, act]);
+  const criticLayout = mlpLayout([inQ, ...hidden, 1]);
+
+  // Constants as tfjs sees them: float32 tensors of the float64 values.
+  const half = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] - lo) / 2);
+  const center = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] + lo) / 2);
+  const low = Float32Array.from(bounds.low);
+  const high = Float32Array.from(bounds.high);
+  const invN = f(1 / n);
+  const sigma = f(config.policyNoise), clipC = f(config.noiseClip), gamma = f(config.gamma);
+
+  // Workspaces, one per network shape in use; phases run one after another, so they are shared across
+  // phases: wsActor serves μ'(s') then μ(s); wsQ1 / wsQ2 serve Q'₁ / Q'₂, then Q₁ / Q₂, then (wsQ1) the actor
+  // loss's Q₁.
+  const wsActor = mlpWorkspace(actorLayout, n);
+  const wsQ1 = mlpWorkspace(criticLayout, n);
+  const wsQ2 = mlpWorkspace(criticLayout, n);
+  // Critic inputs [n, obs + act]: (s', a₂) for the target, (s, a) for the critics, (s, μ(s)) for the actor.
+  const nextSa = new Float32Array(n * inQ);
+  const sa = new Float32Array(n * inQ);
+  const sPi = new Float32Array(n * inQ);
+  const y = new Float32Array(n);
+  const dQ1 = new Float32Array(n);
+  const dQ2 = new Float32Array(n);
+  const dActorQ = new Float32Array(n).fill(-1 / n); // dJ/dQ₁ = −1/n, constant
+  const tanhU = new Float32Array(n * act); // tanh(MLP_φ(s)), kept for the backward
+  const dSa = new Float32Array(n * inQ); // dJ/d[s, a] from Q₁'s backward
+  const dU = new Float32Array(n * act); // dJ/du, u the actor MLP's output
+  // Gradient arenas and their views, cut once.
+  const gActor = mlpViews(actorLayout);
+  const gQ1 = mlpViews(criticLayout);
+  const gQ2 = mlpViews(criticLayout);
+  const throughQ1: MlpBackwardOptions = { dx: dSa };
+  const actorAdam = { lr: config.actorLr };
+  const criticAdam = { lr: config.criticLr };
+
+  /** Write concat(s, a) rows into `out`, `s` `[n, obs]` and `a` `[n, act]`. */
+  const concatRows = (s: Float32Array, a: Float32Array, out: Float32Array) => {
+    for (let i = 0; i < n; i++) {
+      out.set(s.subarray(i * obs, (i + 1) * obs), i * inQ);
+      out.set(a.subarray(i * act, (i + 1) * act), i * inQ + obs);
+    }
+  };
+
+  /**
+   * μ(s) into the action columns of `out` (`[n, obs + act]`, s columns already there), keeping tanh(u)
+   * in `tanhU`: f(f(tanh(u)·h) + center), as `rescale(tf.tanh(mlp))`.
+   */
+  const policyInto = (actor: MlpViews, s: Float32Array, out: Float32Array) => {
+    const u = mlpForward(gemm, actorLayout, actor, s, n, wsActor);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < act; j++) {
+        const t = f(Math.tanh(u[i * act + j]));
+        tanhU[i * act + j] = t;
+        out[i * inQ + obs + j] = f(f(t * half[j]) + center[j]);
+      }
+    }
+  };
+
+  const update = (state: Td3EngineState, batch: Batch): readonly [Td3EngineState, Td3EngineMetrics] => {
+    if (batch.size !== n) throw new RangeError(`batch of ${batch.size}, the engine is for ${n}`);
+    const [key, noiseKey] = split(state.key);
+    const s = batch.observations, s2 = batch.nextObservations;
+
+    // 1. Target: a₂ = clip(μ'(s') + h ⊙ clip(σ·ε, ±c), bounds); y = r + γ(1−d)·min(Q'₁, Q'₂)(s', a₂).
+    const eps = normal(noiseKey, n * act);
+    concatRows(s2, batch.actions, nextSa); // action columns overwritten just below
+    policyInto(mlpViews(actorLayout, state.actorTarget), s2, nextSa);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < act; j++) {
+        const noise = f(Math.min(Math.max(f(eps[i * act + j] * sigma), -clipC), clipC));
+        const at = i * inQ + obs + j;
+        const a2 = f(nextSa[at] + f(noise * half[j]));
+        nextSa[at] = Math.min(Math.max(a2, low[j]), high[j]);
+      }
+    }
+    const q1Next = mlpForward(gemm, criticLayout, mlpViews(criticLayout, state.q1Target), nextSa, n, wsQ1);
+    const q2Next = mlpForward(gemm, criticLayout, mlpViews(criticLayout, state.q2Target), nextSa, n, wsQ2);
+    for (let i = 0; i < n; i++) {
+      const notDone = f(1 - batch.terminated[i]);
+      y[i] = f(batch.rewards[i] + f(f(notDone * gamma) * Math.min(q1Next[i], q2Next[i])));
+    }
+
+    // 2. Critics: L = mean(Q₁ − y)² + mean(Q₂ − y)², dL/dQⱼ = 2(Qⱼ − y)/n; one Adam step on both.
+    concatRows(s, batch.actions, sa);
+    const q1 = mlpViews(criticLayout, state.q1), q2 = mlpViews(criticLayout, state.q2);
+    const q1Out = mlpForward(gemm, criticLayout, q1, sa, n, wsQ1);
+    const q2Out = mlpForward(gemm, criticLayout, q2, sa, n, wsQ2);
+    let sum1 = 0, sum2 = 0;
+    for (let i = 0; i < n; i++) {
+      const e1 = f(q1Out[i] - y[i]), e2 = f(q2Out[i] - y[i]);
+      sum1 += f(e1 * e1);
+      sum2 += f(e2 * e2);
+      dQ1[i] = f(2 * e1) * invN; // as tfjs's gradient: f(f(2·(Q − y))·f(1/n))
+      dQ2[i] = f(2 * e2) * invN;
+    }
+    const criticLoss = f(f(f(sum1) / n) + f(f(sum2) / n));
+    mlpBackward(gemm, criticLayout, q1, wsQ1, dQ1, gQ1);
+    mlpBackward(gemm, criticLayout, q2, wsQ2, dQ2, gQ2);
+    const criticCount = state.criticCount + 1;
+    const newQ1 = newAdamArenas(criticLayout.length), newQ2 = newAdamArenas(criticLayout.length);
+    adamStep({ p: state.q1, m: state.q1M, v: state.q1V }, gQ1.arena, criticCount, criticAdam, newQ1);
+    adamStep({ p: state.q2, m: state.q2M, v: state.q2V }, gQ2.arena, criticCount, criticAdam, newQ2);
+    const updates = state.updates + 1;
+    const afterCritic: Td3EngineState = {
+      ...state,
+      q1: newQ1.p,
+      q1M: newQ1.m,
+      q1V: newQ1.v,
+      q2: newQ2.p,
+      q2M: newQ2.m,
+      q2V: newQ2.v,
+      criticCount,
+      key,
+      updates,
+    };
+    if (updates % config.policyDelay !== 0) return [afterCritic, { criticLoss }];
+
+    // 3. Actor: J = −mean Q₁(s, μ(s)) with the new Q₁; dJ/du = (dJ/d[s,a])_a ⊙ h ⊙ (1 − tanh²u).
+    const actor = mlpViews(actorLayout, state.actor);
+    const q1New = mlpViews(criticLayout, newQ1.p);
+    concatRows(s, batch.actions, sPi); // action columns overwritten by μ(s)
+    policyInto(actor, s, sPi);
+    const qPi = mlpForward(gemm, criticLayout, q1New, sPi, n, wsQ1);
+    let sumQ = 0;
+    for (let i = 0; i < n; i++) sumQ += qPi[i];
+    const actorLoss = f(-f(f(sumQ) / n));
+    mlpBackward(gemm, criticLayout, q1New, wsQ1, dActorQ, gQ1, throughQ1); // gQ1 is scratch here
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < act; j++) {
+        const t = tanhU[i * act + j];
+        dU[i * act + j] = f(dSa[i * inQ + obs + j] * half[j]) * f(1 - f(t * t));
+      }
+    }
+    mlpBackward(gemm, actorLayout, actor, wsActor, dU, gActor);
+    const actorCount = state.actorCount + 1;
+    const newActor = newAdamArenas(actorLayout.length);
+    adamStep(
+      { p: state.actor, m: state.actorM, v: state.actorV },
+      gActor.arena,
+      actorCount,
+      actorAdam,
+      newActor,
+    );
+
+    // 4. Soft target updates from the new actor and the new critics.
+    const actorTarget = new Float32Array(actorLayout.length);
+    const q1Target = new Float32Array(criticLayout.length);
+    const q2Target = new Float32Array(criticLayout.length);
+    softUpdate(state.actorTarget, newActor.p, config.tau, actorTarget);
+    softUpdate(state.q1Target, newQ1.p, config.tau, q1Target);
+    softUpdate(state.q2Target, newQ2.p, config.tau, q2Target);
+    return [{
+      ...afterCritic,
+      actor: newActor.p,
+      actorM: newActor.m,
+      actorV: newActor.v,
+      actorCount,
+      actorTarget,
+      q1Target,
+      q2Target,
+    }, { criticLoss, actorLoss }];
+  };
+
+  return { config, actorLayout, criticLayout, update };
+}
+
+/** Fresh parameter and moment arenas of one length (the new state's, in this first version). */
+function newAdamArenas(length: number) {
+  return { p: new Float32Array(length), m: new Float32Array(length), v: new Float32Array(length) };
+}

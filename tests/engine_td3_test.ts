@@ -1,0 +1,246 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { makeTd3, type Td3State } from "../src/core/agents/td3.ts";
+import type { Batch } from "../src/core/batch.ts";
+import type { MlpParams } from "../src/core/nn/mlp.ts";
+import type { TwinCritics } from "../src/core/nn/twin_critics.ts";
+import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
+import { openBlasGemm } from "../src/runtime/openblas_gemm.ts";
+import { disposeTree, step } from "../src/runtime/memory.ts";
+import { referenceGemm } from "../src/engine/gemm.ts";
+import { type MlpLayout, mlpViews } from "../src/engine/mlp.ts";
+import {
+  makeTd3Engine,
+  type Td3Engine,
+  type Td3EngineConfig,
+  type Td3EngineState,
+} from "../src/engine/td3.ts";
+
+tf.env().set("PROD", true); // silences tfjs's console advice
+await tf.setBackend("cpu");
+
+// Every test runs with the reference GEMM and, when the library loads, with OpenBLAS.
+const blas = openBlasGemm();
+const gemms = blas === undefined ? [referenceGemm] : [referenceGemm, blas];
+
+// Two action dimensions with asymmetric bounds, so that column offsets, center and half-range all matter;
+// smoothing noise larger than the paper's (σ 0.2, c 0.5) so that both the noise clip and the clip of the
+// smoothed target action to the bounds are hit in every batch.
+const config: Td3EngineConfig = {
+  observationSize: 3,
+  actionSize: 2,
+  bounds: { low: [-2, -1], high: [2, 0.5] },
+  hidden: [8, 8],
+  actorLr: 1e-3,
+  criticLr: 1e-3,
+  gamma: 0.99,
+  tau: 0.005,
+  policyNoise: 0.6,
+  noiseClip: 1.2,
+  policyDelay: 2,
+  batchSize: 16,
+};
+const reference = makeTd3(config);
+
+/** A random batch: actions inside the bounds, about one terminal transition in four. */
+function randomBatch(seed: number): Batch {
+  const n = config.batchSize, obs = config.observationSize, act = config.actionSize;
+  const [ks, ka, kr, ks2, kd] = split(keyFromSeed(seed), 5);
+  const u = uniform(ka, n * act);
+  const actions = u.map((x, i) => {
+    const j = i % act;
+    return config.bounds.low[j] + x * (config.bounds.high[j] - config.bounds.low[j]);
+  });
+  return {
+    size: n,
+    observations: normal(ks, n * obs),
+    actions,
+    rewards: normal(kr, n),
+    nextObservations: normal(ks2, n * obs),
+    terminated: uniform(kd, n).map((x) => (x < 0.25 ? 1 : 0)),
+  };
+}
+
+/** An MLP's tensors read into an arena of `layout` (each layer's W row-major, then b). */
+function packMlp(layout: MlpLayout, params: MlpParams): Float32Array {
+  const views = mlpViews(layout);
+  params.forEach((p, l) => {
+    views.w[l].set(p.w.dataSync());
+    views.b[l].set(p.b.dataSync());
+  });
+  return views.arena;
+}
+
+/** The tfjs state read into engine arenas; its Adam states are `[{count, mu, nu}, null]`. */
+function fromTfjs(e: Td3Engine, s: Td3State): Td3EngineState {
+  const [actorOpt] = s.actorOpt;
+  const [criticOpt] = s.criticOpt;
+  const a = (p: unknown) => packMlp(e.actorLayout, p as MlpParams);
+  const c = (p: unknown) => packMlp(e.criticLayout, p as MlpParams);
+  const cm = criticOpt.mu as TwinCritics, cv = criticOpt.nu as TwinCritics;
+  return {
+    actor: a(s.actor),
+    actorTarget: a(s.actorTarget),
+    q1: c(s.critics.q1),
+    q2: c(s.critics.q2),
+    q1Target: c(s.criticsTarget.q1),
+    q2Target: c(s.criticsTarget.q2),
+    actorM: a(actorOpt.mu),
+    actorV: a(actorOpt.nu),
+    actorCount: actorOpt.count,
+    q1M: c(cm.q1),
+    q1V: c(cv.q1),
+    q2M: c(cm.q2),
+    q2V: c(cv.q2),
+    criticCount: criticOpt.count,
+    key: s.key,
+    updates: s.updates,
+  };
+}
+
+const ARENAS = [
+  "actor",
+  "actorTarget",
+  "q1",
+  "q2",
+  "q1Target",
+  "q2Target",
+  "actorM",
+  "actorV",
+  "q1M",
+  "q1V",
+  "q2M",
+  "q2V",
+] as const;
+
+/**
+ * Error of an arena relative to its scale: max |a − b| / max |b| (moments such as v span many orders of
+ * magnitude, so a per-element relative error would be dominated by entries that do not matter).
+ */
+function arenaError(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let diff = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+/** Every arena's error, the counters compared exactly; returns the worst arena error and its name. */
+function compareStates(got: Td3EngineState, want: Td3EngineState): [number, string] {
+  assert.equal(got.updates, want.updates);
+  assert.equal(got.actorCount, want.actorCount);
+  assert.equal(got.criticCount, want.criticCount);
+  assert.deepEqual([...got.key], [...want.key]);
+  let worst = 0, where = "";
+  for (const name of ARENAS) {
+    const err = arenaError(got[name], want[name]);
+    if (err > worst) [worst, where] = [err, name];
+  }
+  return [worst, where];
+}
+
+/** A fresh tfjs state from a seed (tensors kept; dispose with `disposeTree`). */
+function tfjsInit(seed: number): Td3State {
+  return tf.tidy(() =>
+    reference.init(keyFromSeed(seed)) as unknown as tf.TensorContainer
+  ) as unknown as Td3State;
+}
+
+/** Relative difference of two scalars. */
+const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-6, Math.abs(b));
+
+// Test 1. Tolerance 1e-5 relative to each arena's scale, and 1e-5 on the losses: from the same state and
+// batch both sides do the same float32 ops, except that products are summed in a different order (GEMM vs
+// tfjs's matMul) and reductions in float64 here; that leaves a few ulps per value, amplified a little by
+// Adam's division by √v̂ on the first steps.
+const ONE_STEP_TOL = 1e-5;
+
+// Test 2. 200 updates, each implementation on its own state, same batches. Float32 rounding differences
+// compound through the bootstrapped targets and Adam; tolerance 1e-5 relative to each arena's scale.
+const LONG_RUN_UPDATES = 200;
+const LONG_RUN_TOL = 1e-5;
+
+for (const gemm of gemms) {
+  const engine = makeTd3Engine(config, gemm);
+
+  Deno.test(`td3 engine (${gemm.name}): one update from the same state equals tfjs's (critic step, then actor step)`, () => {
+    let tfState = tfjsInit(0);
+    let worstOverall = 0;
+    for (let u = 0; u < 4; u++) {
+      const batch = randomBatch(100 + u);
+      const before = fromTfjs(engine, tfState);
+      const [got, gotMetrics] = engine.update(before, batch);
+      const [next, metrics] = step(reference.update, tfState, batch);
+      tfState = next;
+      const [worst, where] = compareStates(got, fromTfjs(engine, tfState));
+      assert.ok(worst < ONE_STEP_TOL, `update ${u + 1}: ${where} off by ${worst}`);
+      worstOverall = Math.max(worstOverall, worst);
+      const criticLoss = metrics.criticLoss.dataSync()[0];
+      assert.ok(
+        relDiff(gotMetrics.criticLoss, criticLoss) < ONE_STEP_TOL,
+        `criticLoss ${gotMetrics.criticLoss}`,
+      );
+      const isActorStep = (u + 1) % config.policyDelay === 0;
+      assert.equal(gotMetrics.actorLoss !== undefined, isActorStep);
+      assert.equal(metrics.actorLoss !== undefined, isActorStep);
+      if (isActorStep) {
+        const actorLoss = metrics.actorLoss.dataSync()[0];
+        assert.ok(
+          relDiff(gotMetrics.actorLoss!, actorLoss) < ONE_STEP_TOL,
+          `actorLoss ${gotMetrics.actorLoss}`,
+        );
+      }
+      disposeTree(metrics);
+    }
+    disposeTree(tfState);
+    console.log(`max one-update arena error: ${worstOverall.toExponential(2)}`);
+  });
+
+  Deno.test(`td3 engine (${gemm.name}): ${LONG_RUN_UPDATES} updates stay within ${LONG_RUN_TOL} of tfjs's`, () => {
+    let tfState = tfjsInit(1);
+    let state = fromTfjs(engine, tfState);
+    let worst = 0, where = "", lossErr = 0;
+    for (let u = 0; u < LONG_RUN_UPDATES; u++) {
+      const batch = randomBatch(1000 + u);
+      const [nextState, gotMetrics] = engine.update(state, batch);
+      state = nextState;
+      const [next, metrics] = step(reference.update, tfState, batch);
+      tfState = next;
+      lossErr = Math.max(lossErr, relDiff(gotMetrics.criticLoss, metrics.criticLoss.dataSync()[0]));
+      disposeTree(metrics);
+      if ((u + 1) % 50 === 0) {
+        const [err, name] = compareStates(state, fromTfjs(engine, tfState));
+        if (err > worst) [worst, where] = [err, `${name} at update ${u + 1}`];
+      }
+    }
+    disposeTree(tfState);
+    console.log(
+      `max arena error over ${LONG_RUN_UPDATES} updates: ${worst.toExponential(2)} (${where}); ` +
+        `max critic-loss rel. error ${lossErr.toExponential(2)}; gemm ${gemm.name}`,
+    );
+    assert.ok(worst < LONG_RUN_TOL, `${where}: ${worst}`);
+    assert.ok(lossErr < LONG_RUN_TOL, `criticLoss: ${lossErr}`);
+  });
+
+  Deno.test(`td3 engine (${gemm.name}): update does not mutate its input state`, () => {
+    const tfState = tfjsInit(2);
+    let state = fromTfjs(engine, tfState);
+    disposeTree(tfState);
+    for (let u = 0; u < 4; u++) {
+      const snapshot = structuredClone(state);
+      const [next] = engine.update(state, randomBatch(200 + u));
+      assert.deepEqual(state, snapshot, `update ${u + 1} changed its input`);
+      assert.notEqual(next.q1, state.q1);
+      state = next;
+    }
+  });
+
+  Deno.test(`td3 engine (${gemm.name}): rejects a batch of the wrong size`, () => {
+    const tfState = tfjsInit(3);
+    const state = fromTfjs(engine, tfState);
+    disposeTree(tfState);
+    assert.throws(() => engine.update(state, { ...randomBatch(0), size: 8 }), RangeError);
+  });
+}
