@@ -208,6 +208,25 @@ function heavyLoads(file: string, graph: ImportGraph, facts: Readonly<Record<str
 }
 
 /**
+ * Whether a file owns tensors or touches the world: it imports tfjs, uses a Deno API, or imports (not only
+ * for types) a runtime file that does.
+ */
+function effectful(
+  file: string,
+  graph: ImportGraph,
+  facts: Readonly<Record<string, FileFacts>>,
+  seen = new Set<string>(),
+): boolean {
+  if (seen.has(file)) return false;
+  seen.add(file);
+  if (facts[file]?.usesDeno) return true;
+  return (graph[file] ?? []).some((edge) =>
+    !edge.typeOnly && (npmPackage(edge.resolved) === "@tensorflow/tfjs" ||
+      (layerOf(edge.resolved) === "runtime" && effectful(edge.resolved, graph, facts, seen)))
+  );
+}
+
+/**
  * Every way `graph` breaks the layer rules, one line each, in file order: folder-to-folder imports, imports
  * from outside `src/`, config loading something heavy (tfjs, planck, `Deno.dlopen`), pure files in runtime.
  * `facts` tells which files use Deno APIs; a file without facts uses none.
@@ -222,10 +241,7 @@ export function violations(graph: ImportGraph, facts: Readonly<Record<string, Fi
     }
     found.push(...graph[file].flatMap((edge) => edgeViolation(file, from, edge) ?? []));
     if (from === "config") found.push(...heavyLoads(file, graph, facts));
-    const tfjs = graph[file].some((edge) =>
-      !edge.typeOnly && npmPackage(edge.resolved) === "@tensorflow/tfjs"
-    );
-    if (from === "runtime" && !isTest(file) && !tfjs && !facts[file]?.usesDeno) {
+    if (from === "runtime" && !isTest(file) && !effectful(file, graph, facts)) {
       found.push(`${file} is pure: no @tensorflow/tfjs import, no Deno API (runtime holds no pure file)`);
     }
   }

@@ -14,6 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { CBLAS, openBlasLibrary, sgemmParameters } from "./_openblas.ts";
 
 /**
  * Where matrix products run on the wasm backend: `openblas` (`cblas_sgemm`, transposes as flags) or
@@ -21,32 +22,8 @@ import * as tf from "@tensorflow/tfjs";
  */
 export type GemmProvider = "openblas" | "xnnpack";
 
-const CBLAS_ROW_MAJOR = 101;
-const CBLAS_NO_TRANS = 111;
-const CBLAS_TRANS = 112;
-
-const LIBRARY_NAMES = ["libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"] as const;
-
 const SYMBOLS = {
-  cblas_sgemm: {
-    parameters: [
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "f32",
-      "pointer",
-      "i32",
-      "pointer",
-      "i32",
-      "f32",
-      "pointer",
-      "i32",
-    ],
-    result: "void",
-  },
+  cblas_sgemm: { parameters: sgemmParameters("pointer"), result: "void" },
   openblas_set_num_threads: { parameters: ["i32"], result: "void" },
 } as const;
 
@@ -65,14 +42,7 @@ interface WasmBackend {
 }
 
 function openBlas(): Blas | undefined {
-  for (const name of LIBRARY_NAMES) {
-    try {
-      return Deno.dlopen(name, SYMBOLS);
-    } catch {
-      // not this name, or no FFI permission
-    }
-  }
-  return undefined;
+  return openBlasLibrary(SYMBOLS);
 }
 
 function makeKernel(blas: Blas): tf.KernelFunc {
@@ -108,9 +78,9 @@ function makeKernel(blas: Blas): tf.KernelFunc {
       const pb = Deno.UnsafePointer.offset(heap!, offB + (batchB === 1 ? 0 : i * k * n * 4));
       const pc = Deno.UnsafePointer.offset(heap!, offC + i * m * n * 4);
       sgemm(
-        CBLAS_ROW_MAJOR,
-        transposeA ? CBLAS_TRANS : CBLAS_NO_TRANS,
-        transposeB ? CBLAS_TRANS : CBLAS_NO_TRANS,
+        CBLAS.ROW_MAJOR,
+        transposeA ? CBLAS.TRANS : CBLAS.NO_TRANS,
+        transposeB ? CBLAS.TRANS : CBLAS.NO_TRANS,
         m,
         n,
         k,
@@ -192,7 +162,7 @@ export function installGemm(options: { readonly enabled?: boolean } = {}): GemmP
     );
   }
   const blas = options.enabled === false ? undefined : openBlas();
-  blas?.symbols.openblas_set_num_threads(1);
+
   const kernelFunc = blas === undefined
     ? materializingKernel(matMul.kernelFunc, transpose.kernelFunc)
     : makeKernel(blas);
