@@ -237,6 +237,29 @@ for (const gemm of gemms) {
     }
   });
 
+  Deno.test(`td3 engine (${gemm.name}): double buffering gives the same states as fresh arenas, and no sharing`, () => {
+    const tfState = tfjsInit(4);
+    const start = fromTfjs(engine, tfState);
+    disposeTree(tfState);
+    let fresh = start;
+    // Two buffers: each update writes into the state of two updates ago (the first into a blank one).
+    let [current, spare] = [start, engine.blank()];
+    for (let u = 0; u < 9; u++) {
+      const batch = randomBatch(300 + u);
+      fresh = engine.update(fresh, batch)[0];
+      const [next] = engine.update(current, batch, spare);
+      assert.equal(next.q1, spare.q1, "the new state lives in the arenas it was given");
+      assert.equal(next.actor, spare.actor);
+      assert.deepEqual(structuredClone(next), structuredClone(fresh), `update ${u + 1}`);
+      [current, spare] = [next, current];
+    }
+    assert.throws(() => engine.update(current, randomBatch(0), current), RangeError);
+    assert.throws(
+      () => engine.update(current, randomBatch(0), { ...engine.blank(), q2M: current.q1 }),
+      RangeError,
+    );
+  });
+
   Deno.test(`td3 engine (${gemm.name}): rejects a batch of the wrong size`, () => {
     const tfState = tfjsInit(3);
     const state = fromTfjs(engine, tfState);

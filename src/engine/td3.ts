@@ -36,7 +36,7 @@ import {
   mlpWorkspace,
 } from "./mlp.ts";
 
-/** Everything TD3 learns and carries between updates, as arenas (read-only: states share arenas). */
+/** Everything TD3 learns and carries between updates, as arenas; two states never share an arena. */
 export interface Td3EngineState {
   /** Actor μ_φ, `mlpLayout([obs, ...hidden, act])`. */
   readonly actor: Float32Array;
@@ -95,13 +95,22 @@ export interface Td3Engine {
   /** Layout of each critic arena (and targets', and moments'). */
   readonly criticLayout: MlpLayout;
   /**
-   * One TD3 update; does not mutate `state` (the new state may share its unchanged arenas).
+   * One TD3 update; never mutates `state`. The new state is written into the arenas of `into`, a state the
+   * caller no longer needs (double buffering: pass the state of two updates ago, so that a steady run
+   * allocates nothing), or into fresh arenas. `into` must not share an arena with `state`.
    *
    * @param state the current state
    * @param batch `config.batchSize` transitions
+   * @param into the arenas to reuse (their contents are overwritten), default new ones
    * @returns the new state and the losses
    */
-  update(state: Td3EngineState, batch: Batch): readonly [Td3EngineState, Td3EngineMetrics];
+  update(
+    state: Td3EngineState,
+    batch: Batch,
+    into?: Td3EngineState,
+  ): readonly [Td3EngineState, Td3EngineMetrics];
+  /** Fresh, zeroed arenas of a state (counts, key and updates zero), e.g. the second buffer. */
+  blank(): Td3EngineState;
 }
 
 const f = Math.fround;
@@ -190,9 +199,38 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
   /** Write concat(s, a) rows into `out`, `s` `[n, obs]` and `a` `[n, act]`. */
   const concatRows = (s: Float32Array, a: Float32Array, out: Float32Array) => {
     for (let i = 0; i < n; i++) {
-      out.set(s.subarray(i * obs, (i + 1) * obs), i * inQ);
-      out.set(a.subarray(i * act, (i + 1) * act), i * inQ + obs);
+      for (let j = 0; j < obs; j++) out[i * inQ + j] = s[i * obs + j];
+      for (let j = 0; j < act; j++) out[i * inQ + obs + j] = a[i * act + j];
     }
+  };
+  /** Layer views of an arena, cut once per arena (with double buffering, two per network). */
+  const viewCache = new WeakMap<Float32Array, MlpViews>();
+  const views = (layout: MlpLayout, arena: Float32Array): MlpViews => {
+    let v = viewCache.get(arena);
+    if (v === undefined) viewCache.set(arena, v = mlpViews(layout, arena));
+    return v;
+  };
+  const blank = (): Td3EngineState => {
+    const [a, c] = [actorLayout.length, criticLayout.length];
+    const zeros = (length: number) => new Float32Array(length);
+    return {
+      actor: zeros(a),
+      actorTarget: zeros(a),
+      q1: zeros(c),
+      q2: zeros(c),
+      q1Target: zeros(c),
+      q2Target: zeros(c),
+      actorM: zeros(a),
+      actorV: zeros(a),
+      actorCount: 0,
+      q1M: zeros(c),
+      q1V: zeros(c),
+      q2M: zeros(c),
+      q2V: zeros(c),
+      criticCount: 0,
+      key: state0Key,
+      updates: 0,
+    };
   };
 
   /**
@@ -210,15 +248,24 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
     }
   };
 
-  const update = (state: Td3EngineState, batch: Batch): readonly [Td3EngineState, Td3EngineMetrics] => {
+  const update = (
+    state: Td3EngineState,
+    batch: Batch,
+    into: Td3EngineState = blank(),
+  ): readonly [Td3EngineState, Td3EngineMetrics] => {
     if (batch.size !== n) throw new RangeError(`batch of ${batch.size}, the engine is for ${n}`);
+    for (const name of ARENAS) {
+      for (const other of ARENAS) {
+        if (into[name] === state[other]) throw new RangeError("update: `into` shares an arena with `state`");
+      }
+    }
     const [key, noiseKey] = split(state.key);
     const s = batch.observations, s2 = batch.nextObservations;
 
     // 1. Target: a₂ = clip(μ'(s') + h ⊙ clip(σ·ε, ±c), bounds); y = r + γ(1−d)·min(Q'₁, Q'₂)(s', a₂).
     const eps = normal(noiseKey, n * act);
     concatRows(s2, batch.actions, nextSa); // action columns overwritten just below
-    policyInto(mlpViews(actorLayout, state.actorTarget), s2, nextSa);
+    policyInto(views(actorLayout, state.actorTarget), s2, nextSa);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < act; j++) {
         const noise = f(Math.min(Math.max(f(eps[i * act + j] * sigma), -clipC), clipC));
@@ -227,8 +274,8 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
         nextSa[at] = Math.min(Math.max(a2, low[j]), high[j]);
       }
     }
-    const q1Next = mlpForward(gemm, criticLayout, mlpViews(criticLayout, state.q1Target), nextSa, n, wsQ1);
-    const q2Next = mlpForward(gemm, criticLayout, mlpViews(criticLayout, state.q2Target), nextSa, n, wsQ2);
+    const q1Next = mlpForward(gemm, criticLayout, views(criticLayout, state.q1Target), nextSa, n, wsQ1);
+    const q2Next = mlpForward(gemm, criticLayout, views(criticLayout, state.q2Target), nextSa, n, wsQ2);
     for (let i = 0; i < n; i++) {
       const notDone = f(1 - batch.terminated[i]);
       y[i] = f(batch.rewards[i] + f(f(notDone * gamma) * Math.min(q1Next[i], q2Next[i])));
@@ -236,7 +283,7 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
 
     // 2. Critics: L = mean(Q₁ − y)² + mean(Q₂ − y)², dL/dQⱼ = 2(Qⱼ − y)/n; one Adam step on both.
     concatRows(s, batch.actions, sa);
-    const q1 = mlpViews(criticLayout, state.q1), q2 = mlpViews(criticLayout, state.q2);
+    const q1 = views(criticLayout, state.q1), q2 = views(criticLayout, state.q2);
     const q1Out = mlpForward(gemm, criticLayout, q1, sa, n, wsQ1);
     const q2Out = mlpForward(gemm, criticLayout, q2, sa, n, wsQ2);
     let sum1 = 0, sum2 = 0;
@@ -251,12 +298,12 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
     mlpBackward(gemm, criticLayout, q1, wsQ1, dQ1, gQ1);
     mlpBackward(gemm, criticLayout, q2, wsQ2, dQ2, gQ2);
     const criticCount = state.criticCount + 1;
-    const newQ1 = newAdamArenas(criticLayout.length), newQ2 = newAdamArenas(criticLayout.length);
+    const newQ1 = { p: into.q1, m: into.q1M, v: into.q1V }, newQ2 = { p: into.q2, m: into.q2M, v: into.q2V };
     adamStep({ p: state.q1, m: state.q1M, v: state.q1V }, gQ1.arena, criticCount, criticAdam, newQ1);
     adamStep({ p: state.q2, m: state.q2M, v: state.q2V }, gQ2.arena, criticCount, criticAdam, newQ2);
     const updates = state.updates + 1;
     const afterCritic: Td3EngineState = {
-      ...state,
+      ...into,
       q1: newQ1.p,
       q1M: newQ1.m,
       q1V: newQ1.v,
@@ -267,11 +314,16 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
       key,
       updates,
     };
-    if (updates % config.policyDelay !== 0) return [afterCritic, { criticLoss }];
+    const actorStep = updates % config.policyDelay === 0;
+    if (!actorStep) {
+      // The actor, its moments and the targets carry over: copied, so that no arena is shared.
+      for (const name of CARRIED) into[name].set(state[name]);
+      return [{ ...afterCritic, actorCount: state.actorCount }, { criticLoss }];
+    }
 
     // 3. Actor: J = −mean Q₁(s, μ(s)) with the new Q₁; dJ/du = (dJ/d[s,a])_a ⊙ h ⊙ (1 − tanh²u).
-    const actor = mlpViews(actorLayout, state.actor);
-    const q1New = mlpViews(criticLayout, newQ1.p);
+    const actor = views(actorLayout, state.actor);
+    const q1New = views(criticLayout, newQ1.p);
     concatRows(s, batch.actions, sPi); // action columns overwritten by μ(s)
     policyInto(actor, s, sPi);
     const qPi = mlpForward(gemm, criticLayout, q1New, sPi, n, wsQ1);
@@ -287,7 +339,7 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
     }
     mlpBackward(gemm, actorLayout, actor, wsActor, dU, gActor);
     const actorCount = state.actorCount + 1;
-    const newActor = newAdamArenas(actorLayout.length);
+    const newActor = { p: into.actor, m: into.actorM, v: into.actorV };
     adamStep(
       { p: state.actor, m: state.actorM, v: state.actorV },
       gActor.arena,
@@ -297,9 +349,7 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
     );
 
     // 4. Soft target updates from the new actor and the new critics.
-    const actorTarget = new Float32Array(actorLayout.length);
-    const q1Target = new Float32Array(criticLayout.length);
-    const q2Target = new Float32Array(criticLayout.length);
+    const { actorTarget, q1Target, q2Target } = into;
     softUpdate(state.actorTarget, newActor.p, config.tau, actorTarget);
     softUpdate(state.q1Target, newQ1.p, config.tau, q1Target);
     softUpdate(state.q2Target, newQ2.p, config.tau, q2Target);
@@ -315,10 +365,27 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
     }, { criticLoss, actorLoss }];
   };
 
-  return { config, actorLayout, criticLayout, update };
+  return { config, actorLayout, criticLayout, update, blank };
 }
 
-/** Fresh parameter and moment arenas of one length (the new state's, in this first version). */
-function newAdamArenas(length: number) {
-  return { p: new Float32Array(length), m: new Float32Array(length), v: new Float32Array(length) };
-}
+/** The arena fields of a state. */
+const ARENAS = [
+  "actor",
+  "actorTarget",
+  "q1",
+  "q2",
+  "q1Target",
+  "q2Target",
+  "actorM",
+  "actorV",
+  "q1M",
+  "q1V",
+  "q2M",
+  "q2V",
+] as const;
+
+/** The arenas a critic-only update leaves as they were. */
+const CARRIED = ["actor", "actorM", "actorV", "actorTarget", "q1Target", "q2Target"] as const;
+
+/** The key of a blank state (any key: a blank state is overwritten before it is read). */
+const state0Key = [0, 0] as unknown as Key;
