@@ -8,6 +8,9 @@ import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
 import { openBlasGemm } from "../src/runtime/openblas_gemm.ts";
 import { disposeTree, step } from "../src/runtime/memory.ts";
 import { referenceGemm } from "../src/engine/gemm.ts";
+import { td3FromHost, type Td3HostState, td3HostState } from "../src/engine/td3_state.ts";
+import { decodeHostCheckpoint, encodeHostCheckpoint } from "../src/formats/checkpoint.ts";
+import { encodeCheckpoint } from "../src/runtime/checkpoint.ts";
 import { type MlpLayout, mlpViews } from "../src/engine/mlp.ts";
 import {
   makeTd3Engine,
@@ -267,3 +270,26 @@ for (const gemm of gemms) {
     assert.throws(() => engine.update(state, { ...randomBatch(0), size: 8 }), RangeError);
   });
 }
+
+Deno.test("td3 engine: a checkpoint of an engine state has the bytes of the tfjs state's, and decodes back", () => {
+  const engine = makeTd3Engine(config, referenceGemm);
+  let tfState = tfjsInit(5);
+  for (let u = 0; u < 3; u++) {
+    const [next, metrics] = step(reference.update, tfState, randomBatch(400 + u));
+    disposeTree(metrics);
+    tfState = next;
+  }
+  const state = fromTfjs(engine, tfState);
+  const runConfig = { algo: "td3", seed: 5 };
+  const extras = { loop: { step: 3, observation: [-0, 1] } };
+  const fromTf = encodeCheckpoint(tfState, runConfig, extras);
+  const fromEngine = encodeHostCheckpoint(td3HostState(engine, state), runConfig, extras);
+  disposeTree(tfState);
+  assert.deepEqual(fromEngine, fromTf, "the same bytes from either implementation");
+  const decoded = td3FromHost(engine, decodeHostCheckpoint(fromTf).state as Td3HostState);
+  assert.deepEqual(decoded, state);
+  const batch = randomBatch(410);
+  assert.deepEqual(engine.update(decoded, batch), engine.update(state, batch), "it resumes exactly");
+  const wrong = makeTd3Engine({ ...config, hidden: [8, 4] }, referenceGemm);
+  assert.throws(() => td3FromHost(wrong, decodeHostCheckpoint(fromTf).state as Td3HostState), RangeError);
+});

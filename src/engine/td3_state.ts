@@ -1,0 +1,134 @@
+/**
+ * The engine's TD3 state in the checkpoint format's shape: the same tree as the tfjs reference's `Td3State`
+ * (`actor.0.w`, `critics.q1.1.b`, `criticOpt.0.mu.q2.0.w`, …) with host tensors `{shape, data}` as leaves,
+ * whose data are views into the engine's arenas. A checkpoint encoded from it has the bytes of one encoded
+ * from the tfjs state with the same values, so a checkpoint written by either implementation resumes in the
+ * other.
+ *
+ * @module
+ */
+import type { Key } from "../core/rng.ts";
+import type { F32Tensor } from "../formats/safetensors.ts";
+import type { MlpLayout } from "./mlp.ts";
+import type { Td3Engine, Td3EngineState } from "./td3.ts";
+
+/** One layer as the reference stores it: `w` `[in, out]`, `b` `[out]`. */
+interface HostLayer {
+  readonly w: F32Tensor;
+  readonly b: F32Tensor;
+}
+
+/** An Adam state as the reference's `adam` stores it: `[{count, mu, nu}, null]`. */
+type HostAdam<P> = readonly [{ readonly count: number; readonly mu: P; readonly nu: P }, null];
+
+/** Twin critics as the reference stores them. */
+interface HostTwin {
+  readonly q1: readonly HostLayer[];
+  readonly q2: readonly HostLayer[];
+}
+
+/** The tfjs `Td3State`'s tree with host tensors. */
+export interface Td3HostState {
+  /** Actor layers. */
+  readonly actor: readonly HostLayer[];
+  /** Target actor layers. */
+  readonly actorTarget: readonly HostLayer[];
+  /** Critics. */
+  readonly critics: HostTwin;
+  /** Target critics. */
+  readonly criticsTarget: HostTwin;
+  /** The actor's Adam state. */
+  readonly actorOpt: HostAdam<readonly HostLayer[]>;
+  /** The critics' Adam state (one over both). */
+  readonly criticOpt: HostAdam<HostTwin>;
+  /** Target smoothing key. */
+  readonly key: Key;
+  /** Updates done. */
+  readonly updates: number;
+}
+
+/** The layers of an arena, as views. */
+function layers(layout: MlpLayout, arena: Float32Array): HostLayer[] {
+  return layout.layers.map((l) => ({
+    w: { shape: [l.fanIn, l.fanOut], data: arena.subarray(l.w, l.w + l.fanIn * l.fanOut) },
+    b: { shape: [l.fanOut], data: arena.subarray(l.b, l.b + l.fanOut) },
+  }));
+}
+
+/**
+ * The checkpoint tree of an engine state; its tensors are views of the state's arenas (no copy).
+ *
+ * @param engine the engine (for the layouts)
+ * @param state the state
+ * @returns the tree
+ */
+export function td3HostState(engine: Td3Engine, state: Td3EngineState): Td3HostState {
+  const a = (arena: Float32Array) => layers(engine.actorLayout, arena);
+  const c = (arena: Float32Array) => layers(engine.criticLayout, arena);
+  return {
+    actor: a(state.actor),
+    actorTarget: a(state.actorTarget),
+    critics: { q1: c(state.q1), q2: c(state.q2) },
+    criticsTarget: { q1: c(state.q1Target), q2: c(state.q2Target) },
+    actorOpt: [{ count: state.actorCount, mu: a(state.actorM), nu: a(state.actorV) }, null],
+    criticOpt: [{
+      count: state.criticCount,
+      mu: { q1: c(state.q1M), q2: c(state.q2M) },
+      nu: { q1: c(state.q1V), q2: c(state.q2V) },
+    }, null],
+    key: state.key,
+    updates: state.updates,
+  };
+}
+
+/** Copy a tree's layers into one arena of `layout`, checking every shape. */
+function pack(layout: MlpLayout, host: readonly HostLayer[], what: string): Float32Array {
+  if (host.length !== layout.layers.length) {
+    throw new RangeError(`${what} has ${host.length} layers, expected ${layout.layers.length}`);
+  }
+  const arena = new Float32Array(layout.length);
+  layout.layers.forEach((l, i) => {
+    const { w, b } = host[i];
+    if (w.shape.join() !== `${l.fanIn},${l.fanOut}` || b.shape.join() !== `${l.fanOut}`) {
+      throw new RangeError(
+        `${what}.${i} has shapes [${w.shape}] and [${b.shape}], expected [${l.fanIn},${l.fanOut}]`,
+      );
+    }
+    arena.set(w.data, l.w);
+    arena.set(b.data, l.b);
+  });
+  return arena;
+}
+
+/**
+ * An engine state from a checkpoint tree (e.g. a decoded checkpoint's host state); the arenas are copies.
+ *
+ * @param engine the engine (for the layouts)
+ * @param host the tree, as {@link td3HostState} gives or a checkpoint decodes
+ * @returns the state
+ * @throws {RangeError} when a network's layers do not fit the engine's layout
+ */
+export function td3FromHost(engine: Td3Engine, host: Td3HostState): Td3EngineState {
+  const a = (h: readonly HostLayer[], what: string) => pack(engine.actorLayout, h, what);
+  const c = (h: readonly HostLayer[], what: string) => pack(engine.criticLayout, h, what);
+  const [actorOpt] = host.actorOpt;
+  const [criticOpt] = host.criticOpt;
+  return {
+    actor: a(host.actor, "actor"),
+    actorTarget: a(host.actorTarget, "actorTarget"),
+    q1: c(host.critics.q1, "critics.q1"),
+    q2: c(host.critics.q2, "critics.q2"),
+    q1Target: c(host.criticsTarget.q1, "criticsTarget.q1"),
+    q2Target: c(host.criticsTarget.q2, "criticsTarget.q2"),
+    actorM: a(actorOpt.mu, "actorOpt.0.mu"),
+    actorV: a(actorOpt.nu, "actorOpt.0.nu"),
+    actorCount: actorOpt.count,
+    q1M: c(criticOpt.mu.q1, "criticOpt.0.mu.q1"),
+    q1V: c(criticOpt.nu.q1, "criticOpt.0.nu.q1"),
+    q2M: c(criticOpt.mu.q2, "criticOpt.0.mu.q2"),
+    q2V: c(criticOpt.nu.q2, "criticOpt.0.nu.q2"),
+    criticCount: criticOpt.count,
+    key: host.key,
+    updates: host.updates,
+  };
+}
