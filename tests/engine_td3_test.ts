@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { makeTd3, type Td3State } from "../src/core/agents/td3.ts";
+import { makeTd3, policy, type Td3State } from "../src/core/agents/td3.ts";
 import type { Batch } from "../src/core/batch.ts";
 import type { MlpParams } from "../src/core/nn/mlp.ts";
 import type { TwinCritics } from "../src/core/nn/twin_critics.ts";
@@ -8,6 +8,7 @@ import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
 import { openBlasGemm } from "../src/runtime/openblas_gemm.ts";
 import { disposeTree, step } from "../src/runtime/memory.ts";
 import { referenceGemm } from "../src/engine/gemm.ts";
+import { makeEnginePolicy } from "../src/engine/policy.ts";
 import { td3FromHost, type Td3HostState, td3HostState } from "../src/engine/td3_state.ts";
 import { decodeHostCheckpoint, encodeHostCheckpoint } from "../src/formats/checkpoint.ts";
 import { encodeCheckpoint } from "../src/runtime/checkpoint.ts";
@@ -292,4 +293,22 @@ Deno.test("td3 engine: a checkpoint of an engine state has the bytes of the tfjs
   assert.deepEqual(engine.update(decoded, batch), engine.update(state, batch), "it resumes exactly");
   const wrong = makeTd3Engine({ ...config, hidden: [8, 4] }, referenceGemm);
   assert.throws(() => td3FromHost(wrong, decodeHostCheckpoint(fromTf).state as Td3HostState), RangeError);
+});
+
+Deno.test("engine policy: μ(s) equals the tfjs policy's actions for a batch and for one observation", () => {
+  const engine = makeTd3Engine(config, referenceGemm);
+  const tfState = tfjsInit(6);
+  const state = fromTfjs(engine, tfState);
+  const policyOf = makeEnginePolicy(engine.actorLayout, config.bounds, referenceGemm);
+  for (const n of [1, 10]) {
+    const observations = uniform(keyFromSeed(n), n * config.observationSize, { low: -3, high: 3 });
+    const want = tf.tidy(() =>
+      policy(tfState.actor, tf.tensor2d(observations, [n, config.observationSize]), config.bounds).dataSync()
+    );
+    const got = policyOf.act(state.actor, observations, n);
+    got.forEach((a, i) =>
+      assert.ok(Math.abs(a - want[i]) <= 1e-6 * (1 + Math.abs(want[i])), `${a} ${want[i]}`)
+    );
+  }
+  disposeTree(tfState);
 });
