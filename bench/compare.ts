@@ -1,12 +1,12 @@
 /**
- * Runs this project's update benchmarks and, when present, the PyTorch peer
- * (`../shared/peers/torch_updates.py` beside the checkout, with Debian's python3-torch) at 1 and 2 threads,
- * and prints a markdown table of updates per second with the ratio to the peer's best.
+ * Runs this project's update benchmarks (tfjs on the configured backend, and the fused engine) and, when
+ * they can run here, the peers of `../shared/peers/` (PyTorch eager, JAX jit; each at 1 and 2 threads),
+ * then prints one markdown table of milliseconds per update with the ratios to the peers' best. A peer whose
+ * script or Python packages are missing is skipped with one line.
  *
- *     deno run -A bench/compare.ts [--seconds 4]
+ *     PEERS_PYTHON=/path/to/venv/bin/python deno run -A bench/compare.ts [--seconds 4]
  *
- * The peer is a development aid outside this repository: when it or torch is missing, only our numbers are
- * printed.
+ * The peers are development aids outside this repository (a user's clone has no `../shared`).
  *
  * @module
  */
@@ -14,8 +14,7 @@ import { parseArgs } from "node:util";
 
 const { values } = parseArgs({ args: Deno.args, options: { seconds: { type: "string", default: "4" } } });
 const root = new URL("..", import.meta.url).pathname;
-const peer = `${root}../shared/peers/torch_updates.py`;
-const python = "/usr/bin/python3";
+const python = Deno.env.get("PEERS_PYTHON") ?? "/usr/bin/python3";
 
 async function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -27,49 +26,65 @@ async function run(cmd: string, args: string[]): Promise<{ code: number; stdout:
   }
 }
 
-// Ours: deno bench --json reports the mean time per iteration in nanoseconds.
-const ours = new Map<string, number>();
-const bench = await run(Deno.execPath(), ["bench", "--json", "-A", `${root}bench/update_bench.ts`]);
-if (bench.code !== 0) throw new Error(`deno bench failed:\n${bench.stderr}`);
-for (const b of JSON.parse(bench.stdout).benches) {
-  const ok = b.results?.[0]?.ok;
-  if (ok) ours.set(b.name, ok.avg / 1e6);
+/** Mean milliseconds per iteration of every bench in a file, by name (`deno bench --json`). */
+async function ours(file: string): Promise<Map<string, number>> {
+  const r = await run(Deno.execPath(), ["bench", "--json", "-A", `${root}${file}`]);
+  if (r.code !== 0) throw new Error(`deno bench ${file} failed:\n${r.stderr}`);
+  const found = new Map<string, number>();
+  for (const b of JSON.parse(r.stdout).benches) {
+    const ok = b.results?.[0]?.ok;
+    if (ok) found.set(b.name, ok.avg / 1e6);
+  }
+  return found;
 }
 
-// The peer, if it can run here.
-const torch = new Map<string, { t1?: number; t2?: number }>();
-let peerNote = "";
-const hasPeer = await Deno.stat(peer).then(() => true, () => false);
-const hasTorch = hasPeer && (await run(python, ["-c", "import torch"])).code === 0;
-if (!hasPeer) peerNote = "PyTorch peer not found (../shared/peers/torch_updates.py): skipped.";
-else if (!hasTorch) peerNote = "python3-torch not installed (apt-get install python3-torch): peer skipped.";
-else {
+/** A peer's best of 1 and 2 threads per case, or a line saying why it was skipped. */
+async function peer(script: string, module: string): Promise<Map<string, number> | string> {
+  const path = `${root}../shared/peers/${script}`;
+  if (!(await Deno.stat(path).then(() => true, () => false))) return `${script} not found: skipped.`;
+  if ((await run(python, ["-c", `import ${module}`])).code !== 0) {
+    return `${python} cannot import ${module} (set PEERS_PYTHON to a venv that has it): ${script} skipped.`;
+  }
+  const best = new Map<string, number>();
   for (const threads of [1, 2]) {
-    const r = await run(python, [peer, "--threads", String(threads), "--seconds", values.seconds!]);
-    if (r.code !== 0) throw new Error(`peer failed:\n${r.stderr}`);
+    const r = await run(python, [path, "--threads", String(threads), "--seconds", values.seconds!]);
+    if (r.code !== 0) return `${script} failed: ${r.stderr.trim().split("\n").at(-1)}`;
     for (const line of r.stdout.trim().split("\n")) {
       const { case: name, ms_per_update: ms } = JSON.parse(line);
-      const entry = torch.get(name) ?? {};
-      torch.set(name, threads === 1 ? { ...entry, t1: ms } : { ...entry, t2: ms });
+      best.set(name, Math.min(best.get(name) ?? Infinity, ms));
     }
   }
+  return best;
 }
 
-const fmt = (ms?: number) => (ms === undefined ? "–" : `${ms.toFixed(2)} ms (${(1000 / ms).toFixed(0)}/s)`);
-const rows = [...ours.keys()].map((name) => {
-  const p = torch.get(name);
-  const best = p === undefined ? undefined : Math.min(p.t1 ?? Infinity, p.t2 ?? Infinity);
-  const ratio = best === undefined || !Number.isFinite(best)
-    ? "–"
-    : `${(best / ours.get(name)!).toFixed(2)}×`;
-  return `| \`${name}\` | ${fmt(ours.get(name))} | ${fmt(p?.t1)} | ${fmt(p?.t2)} | ${ratio} |`;
-});
+const tfjs = await ours("bench/update_bench.ts");
+const engine = await ours("bench/engine_td3_bench.ts");
+const torch = await peer("torch_updates.py", "torch");
+const jax = await peer("jax_updates.py", "jax");
+
+const ms = (x?: number) => (x === undefined || !Number.isFinite(x) ? "–" : `${x.toFixed(2)} ms`);
+const ratio = (peerMs?: number, oursMs?: number) =>
+  peerMs === undefined || oursMs === undefined ? "–" : `${(peerMs / oursMs).toFixed(2)}×`;
+const peerOf = (
+  p: Map<string, number> | string,
+  name: string,
+) => (typeof p === "string" ? undefined : p.get(name));
+
 console.log(
   `Measured ${
     new Date().toISOString().slice(0, 10)
-  } on ${Deno.build.target}, ${navigator.hardwareConcurrency} cores.\n`,
+  } on ${Deno.build.target}, ${navigator.hardwareConcurrency} ` +
+    `cores; peers at their best of 1 and 2 threads; ratio = peer time / ours (above 1: we are faster).\n`,
 );
-console.log("| case | this project (wasm) | PyTorch 1 thread | PyTorch 2 threads | speed vs best PyTorch |");
-console.log("| --- | ---: | ---: | ---: | ---: |");
-rows.forEach((r) => console.log(r));
-if (peerNote) console.log(`\n${peerNote}`);
+console.log("| case | tfjs | engine | PyTorch | JAX jit | engine vs PyTorch | engine vs JAX |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+for (const name of tfjs.keys()) {
+  const e = engine.get(`engine ${name}`);
+  const [t, j] = [peerOf(torch, name), peerOf(jax, name)];
+  console.log(
+    `| \`${name}\` | ${ms(tfjs.get(name))} | ${ms(e)} | ${ms(t)} | ${ms(j)} | ${ratio(t, e)} | ${
+      ratio(j, e)
+    } |`,
+  );
+}
+for (const p of [torch, jax]) if (typeof p === "string") console.log(`\n${p}`);
