@@ -1,0 +1,414 @@
+/**
+ * The SAC update with learned temperature (Haarnoja et al. 2018b) on the fused CPU engine: the same reducer
+ * as `core/agents/sac.ts`'s `makeSac(config).update`, written out over Float32Array arenas, with every
+ * matrix product behind {@link Gemm}. Structure, naming and memory policy follow `td3.ts`: `update` is the
+ * algorithm as named steps over buffers allocated once by {@link makeSacEngine}.
+ *
+ * The policy arena. The reference policy is a ReLU trunk and two linear heads (mean, log σ) on the trunk's
+ * last hidden layer. Here the two heads are ONE last layer of width 2·act: the arena is
+ * `mlpLayout([obs, ...hidden, 2·act])`, the last W is `[last, 2·act]` with columns `[mean | log σ]` and the
+ * last b is `[b_mean | b_logStd]`. Each output column is the same dot product as in the reference, so this
+ * is the same network; the Adam moments are laid out alike (Adam is elementwise).
+ *
+ * State and memory as in `td3.ts`: {@link SacEngineState} is plain data, `update` never writes into its
+ * input, the arenas of the new state are fresh on every update (every network changes on every SAC update),
+ * workspaces and gradient arenas are allocated once per engine. log α and its Adam moments are numbers.
+ *
+ * Precision as in `td3.ts`: each element-wise tensor op of the reference is one float32 op here
+ * (`Math.fround`), reductions are summed in float64 and rounded once, Adam and the soft updates are
+ * bit-exact, products differ by the GEMM's summation order. The policy head's backward is written in the
+ * closed form derived below rather than op for op through tfjs's gradient graph, so it differs from the
+ * reference by a few float32 ulps per element. See the tests for the tolerances.
+ *
+ * @module
+ */
+import type { SacConfig } from "../core/agents/sac.ts";
+import type { Batch } from "../core/batch.ts";
+import { type Key, normal, split } from "../core/rng.ts";
+import { adamStep, softUpdate } from "./adam.ts";
+import type { Gemm } from "./gemm.ts";
+import {
+  mlpBackward,
+  type MlpBackwardOptions,
+  mlpForward,
+  type MlpLayout,
+  mlpLayout,
+  type MlpViews,
+  mlpViews,
+  mlpWorkspace,
+} from "./mlp.ts";
+
+/** Everything SAC learns and carries between updates, as arenas (read-only: states share nothing mutable). */
+export interface SacEngineState {
+  /** Policy π_φ, `mlpLayout([obs, ...hidden, 2·act])`, last layer's columns `[mean | log σ]`. */
+  readonly actor: Float32Array;
+  /** Critic Q_θ₁, `mlpLayout([obs + act, ...hidden, 1])`. */
+  readonly q1: Float32Array;
+  /** Critic Q_θ₂, same layout. */
+  readonly q2: Float32Array;
+  /** Target critic Q_θ'₁. */
+  readonly q1Target: Float32Array;
+  /** Target critic Q_θ'₂. */
+  readonly q2Target: Float32Array;
+  /** Adam first moment of the policy. */
+  readonly actorM: Float32Array;
+  /** Adam second moment of the policy. */
+  readonly actorV: Float32Array;
+  /** Adam step count of the policy. */
+  readonly actorCount: number;
+  /** Adam first moment of Q₁ (one Adam over both critics: moments per leaf). */
+  readonly q1M: Float32Array;
+  /** Adam second moment of Q₁. */
+  readonly q1V: Float32Array;
+  /** Adam first moment of Q₂. */
+  readonly q2M: Float32Array;
+  /** Adam second moment of Q₂. */
+  readonly q2V: Float32Array;
+  /** Adam step count shared by both critics. */
+  readonly criticCount: number;
+  /** log α, a float32 value. */
+  readonly logAlpha: number;
+  /** Adam first moment of log α. */
+  readonly logAlphaM: number;
+  /** Adam second moment of log α. */
+  readonly logAlphaV: number;
+  /** Adam step count of log α. */
+  readonly alphaCount: number;
+  /** RNG key for the policy samples of the update (core `rng.ts`). */
+  readonly key: Key;
+  /** Number of updates done. */
+  readonly updates: number;
+}
+
+/** {@link makeSacEngine}'s config: SAC's hyperparameters and the batch size the workspaces are sized for. */
+export interface SacEngineConfig extends SacConfig {
+  /** Transitions per batch; every batch passed to `update` must have this size. */
+  readonly batchSize: number;
+}
+
+/** Diagnostics of one engine update, as numbers, named as the reference's metrics. */
+export interface SacEngineMetrics {
+  /** MSE(Q₁, y) + MSE(Q₂, y) before the critic step. */
+  readonly criticLoss: number;
+  /** mean(α log π(ã|s) − min_j Q_j(s, ã)) before the policy step (with the new critics). */
+  readonly actorLoss: number;
+  /** −mean(log α · (log π(ã|s) + target entropy)) before the temperature step. */
+  readonly alphaLoss: number;
+  /** α = exp(log α) at the start of the update (the one every loss used). */
+  readonly alpha: number;
+  /** −mean log π(ã|s) under the policy the update started from. */
+  readonly entropy: number;
+}
+
+/** A SAC engine: its layouts and the update reducer over preallocated workspaces. */
+export interface SacEngine {
+  /** The config it was built for. */
+  readonly config: SacEngineConfig;
+  /** Layout of the policy arenas (and its moments'): `[obs, ...hidden, 2·act]`. */
+  readonly actorLayout: MlpLayout;
+  /** Layout of each critic arena (and targets', and moments'). */
+  readonly criticLayout: MlpLayout;
+  /**
+   * One SAC update; does not mutate `state`.
+   *
+   * @param state the current state
+   * @param batch `config.batchSize` transitions
+   * @returns the new state and the metrics
+   */
+  update(state: SacEngineState, batch: Batch): readonly [SacEngineState, SacEngineMetrics];
+}
+
+const f = Math.fround;
+
+// The clamp of log σ, as `LOG_STD_MIN` / `LOG_STD_MAX` in `core/nn/squashed_gaussian.ts` (not imported: that
+// module loads tfjs, which the engine must not; the test checks they agree via SAC_LOG_STD_BOUNDS).
+const LOG_STD_MIN = -20;
+const LOG_STD_MAX = 2;
+/** The engine's clamp of log σ, `[min, max]`; equal to the reference's (checked by the test). */
+export const SAC_LOG_STD_BOUNDS: readonly [number, number] = [LOG_STD_MIN, LOG_STD_MAX];
+
+/*
+ * The math, derived. n transitions, h = (high − low)/2 and center = (high + low)/2 per action dimension,
+ * Q_j(s, a) = MLP_θj(concat(s, a)), α = exp(log α) from the start of the update, held constant in every loss
+ * but the temperature's.
+ *
+ * 0. The squashed Gaussian head (core `squashed_gaussian.ts`). With z = MLP_φ(s) `[n, 2·act]`:
+ *      μ = z[:, :act],  ℓ = clip(z[:, act:], −20, 2) (a hard clip, as `tf.clipByValue`),  σ = exp(ℓ),
+ *      u = μ + σ ⊙ ε,   a = center + h ⊙ tanh(u),
+ *      log π_i = Σ_j [ −ε²/2 − ℓ − ½log 2π − ltd(u) ]_ij − Σ_j log h_j,
+ *      ltd(u) = log(1 − tanh²u) = 2(log 2 − u − softplus(−2u)).
+ *    Backward, given G_i = dL/d log π_i and A_ij = dL/da_ij:
+ *      ltd'(u) = 2(−1 + 2σ_sig(−2u)) = −2 tanh u, so from log π: ∂/∂u = −G·ltd'(u) = 2G(1 − 2 sigmoid(−2u));
+ *      from a: ∂/∂u = A ⊙ h ⊙ (1 − tanh²u);
+ *      dL/du = both summed;  dL/dμ = dL/du;
+ *      dL/dℓ = (dL/du ⊙ ε ⊙ σ − G) ⊙ 1[−20 ≤ z_ℓ ≤ 2]   (u through σ = exp ℓ, and −ℓ in the log-density;
+ *      the clip passes the gradient on [min, max] inclusive and blocks it outside, as tfjs's clip gradient).
+ * 1. Target (no gradient). ε' from the next-noise key, a' ~ π_φ(·|s') from the CURRENT policy (the reference
+ *    samples with `state.actor`):  y = r + γ(1 − d)(min(Q'₁, Q'₂)(s', a') − α log π(a'|s')).
+ * 2. Critics. L = mean (Q₁ − y)² + mean (Q₂ − y)², dL/dQ_j,i = 2(Q_j,i − y_i)/n; one Adam over both.
+ * 3. Policy, with the critics after step 2 and ε from the policy key:
+ *      J = mean_i (α log π_i − m_i),  m_i = min(Q₁, Q₂)(s_i, ã_i):
+ *      dJ/d log π_i = α/n;  dJ/dm_i = −1/n, routed to Q₁ where Q₁ ≤ Q₂ and to Q₂ otherwise (tfjs's minimum
+ *      gradient); backward through both critics to their inputs, summed (each row gets one nonzero term);
+ *      the action columns are A = dJ/dã; then step 0's backward and the policy MLP's.
+ * 4. Temperature, log π_i of the same sample under the policy step 3 started from (a constant):
+ *      K = −mean_i log α · (log π_i + H̄),   dK/d log α = −mean_i (log π_i + H̄).
+ * 5. Soft target updates θ'_j ← (1 − τ)θ'_j + τθ_j from the critics of step 2.
+ */
+
+/**
+ * Build the SAC update over arenas for one config, allocating every workspace once.
+ *
+ * @example
+ * ```ts
+ * import { makeSacEngine } from "./sac.ts";
+ * import { referenceGemm } from "./gemm.ts";
+ * const engine = makeSacEngine({
+ *   observationSize: 3, actionSize: 1, bounds: { low: [-2], high: [2] }, hidden: [8, 8], init: "torch",
+ *   actorLr: 1e-3, criticLr: 1e-3, alphaLr: 1e-3, alpha: 0.2, targetEntropy: -1, gamma: 0.99, tau: 0.005,
+ *   batchSize: 16,
+ * }, referenceGemm);
+ * engine.actorLayout.sizes; // [3, 8, 8, 2]
+ * ```
+ *
+ * @param config SAC's hyperparameters and the batch size
+ * @param gemm the matrix product provider
+ * @returns the engine
+ */
+export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
+  const { observationSize: obs, actionSize: act, hidden, bounds, batchSize: n } = config;
+  if (bounds.low.length !== act || bounds.high.length !== act) {
+    throw new RangeError(`bounds must have ${act} entries per side`);
+  }
+  const inQ = obs + act;
+  const out = 2 * act; // policy outputs: [mean | log σ]
+  const actorLayout = mlpLayout([obs, ...hidden, out]);
+  const criticLayout = mlpLayout([inQ, ...hidden, 1]);
+
+  // Constants as tfjs sees them: float32 tensors of the float64 values.
+  const half = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] - lo) / 2);
+  const center = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] + lo) / 2);
+  const logScale = f(bounds.low.reduce((acc, lo, j) => acc + Math.log((bounds.high[j] - lo) / 2), 0));
+  const halfLog2Pi = f(0.5 * Math.log(2 * Math.PI));
+  const ln2 = f(Math.LN2);
+  const invN = f(1 / n);
+  const gamma = f(config.gamma);
+  const targetEntropy = f(config.targetEntropy);
+
+  // Workspaces, shared across phases as in td3.ts: wsActor serves π(s') then π(s); wsQ1 / wsQ2 serve
+  // Q'₁ / Q'₂, then Q₁ / Q₂, then the policy loss's new Q₁ / Q₂.
+  const wsActor = mlpWorkspace(actorLayout, n);
+  const wsQ1 = mlpWorkspace(criticLayout, n);
+  const wsQ2 = mlpWorkspace(criticLayout, n);
+  // Critic inputs [n, obs + act]: (s', a') for the target, (s, a) for the critics, (s, ã) for the policy.
+  const nextSa = new Float32Array(n * inQ);
+  const sa = new Float32Array(n * inQ);
+  const sPi = new Float32Array(n * inQ);
+  const y = new Float32Array(n);
+  const dQ1 = new Float32Array(n);
+  const dQ2 = new Float32Array(n);
+  const logProbNext = new Float32Array(n); // log π(a'|s')
+  const logProb = new Float32Array(n); // log π(ã|s)
+  // Kept from the latest sample for step 0's backward.
+  const tanhU = new Float32Array(n * act);
+  const sigmoidM2u = new Float32Array(n * act); // sigmoid(−2u)
+  const std = new Float32Array(n * act);
+  const dSa = new Float32Array(n * inQ); // dJ/d[s, ã], summed over both critics
+  const dZ = new Float32Array(n * out); // dJ/dz, z the policy MLP's output
+  // Gradient arenas and their views, cut once.
+  const gActor = mlpViews(actorLayout);
+  const gQ1 = mlpViews(criticLayout);
+  const gQ2 = mlpViews(criticLayout);
+  const throughQ1: MlpBackwardOptions = { dx: dSa };
+  const throughQ2: MlpBackwardOptions = { dx: dSa, accumulate: true }; // gQ2 is scratch there
+  const actorAdam = { lr: config.actorLr };
+  const criticAdam = { lr: config.criticLr };
+  const alphaAdam = { lr: config.alphaLr };
+  const alphaFrom = { p: new Float32Array(1), m: new Float32Array(1), v: new Float32Array(1) };
+  const alphaTo = { p: new Float32Array(1), m: new Float32Array(1), v: new Float32Array(1) };
+  const alphaGrad = new Float32Array(1);
+
+  /** Write concat(s, a) rows into `dst`, `s` `[n, obs]` and `a` `[n, act]`. */
+  const concatRows = (s: Float32Array, a: Float32Array, dst: Float32Array) => {
+    for (let i = 0; i < n; i++) {
+      dst.set(s.subarray(i * obs, (i + 1) * obs), i * inQ);
+      dst.set(a.subarray(i * act, (i + 1) * act), i * inQ + obs);
+    }
+  };
+
+  /**
+   * Step 0's forward: ã = rescale(tanh(μ + σ ⊙ ε)) into the action columns of `dst` (`[n, obs + act]`, s
+   * columns already there) and log π(ã|s) into `lp`, keeping tanh u, sigmoid(−2u) and σ for the backward.
+   * Op for op as `samplePolicy`.
+   */
+  const sampleInto = (
+    actor: MlpViews,
+    s: Float32Array,
+    eps: Float32Array,
+    dst: Float32Array,
+    lp: Float32Array,
+  ) => {
+    const z = mlpForward(gemm, actorLayout, actor, s, n, wsActor);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let j = 0; j < act; j++) {
+        const k = i * act + j;
+        const raw = z[i * out + act + j];
+        const ls = raw > LOG_STD_MAX ? LOG_STD_MAX : raw < LOG_STD_MIN ? LOG_STD_MIN : raw;
+        const sd = f(Math.exp(ls));
+        const e = eps[k];
+        const u = f(z[i * out + j] + f(sd * e));
+        const gaussian = f(f(f(-0.5 * f(e * e)) - ls) - halfLog2Pi);
+        const ltd = f(2 * f(f(ln2 - u) - softplus(f(-2 * u))));
+        sum += f(gaussian - ltd);
+        const t = f(Math.tanh(u));
+        tanhU[k] = t;
+        sigmoidM2u[k] = 1 / (1 + Math.exp(2 * u));
+        std[k] = sd;
+        dst[i * inQ + obs + j] = f(f(t * half[j]) + center[j]);
+      }
+      lp[i] = f(f(sum) - logScale);
+    }
+  };
+
+  const update = (state: SacEngineState, batch: Batch): readonly [SacEngineState, SacEngineMetrics] => {
+    if (batch.size !== n) throw new RangeError(`batch of ${batch.size}, the engine is for ${n}`);
+    const [key, nextKey, piKey] = split(state.key, 3);
+    const s = batch.observations, s2 = batch.nextObservations;
+    const alpha = f(Math.exp(state.logAlpha));
+    const actor = mlpViews(actorLayout, state.actor);
+
+    // 1. Target: a' ~ π(·|s') (current policy); y = r + γ(1−d)(min(Q'₁, Q'₂)(s', a') − α log π(a'|s')).
+    concatRows(s2, batch.actions, nextSa); // action columns overwritten just below
+    sampleInto(actor, s2, normal(nextKey, n * act), nextSa, logProbNext);
+    const q1Next = mlpForward(gemm, criticLayout, mlpViews(criticLayout, state.q1Target), nextSa, n, wsQ1);
+    const q2Next = mlpForward(gemm, criticLayout, mlpViews(criticLayout, state.q2Target), nextSa, n, wsQ2);
+    for (let i = 0; i < n; i++) {
+      const soft = f(Math.min(q1Next[i], q2Next[i]) - f(alpha * logProbNext[i]));
+      const notDone = f(1 - batch.terminated[i]);
+      y[i] = f(batch.rewards[i] + f(f(notDone * gamma) * soft));
+    }
+
+    // 2. Critics: L = mean(Q₁ − y)² + mean(Q₂ − y)², dL/dQⱼ = 2(Qⱼ − y)/n; one Adam step on both.
+    concatRows(s, batch.actions, sa);
+    const q1Out = mlpForward(gemm, criticLayout, mlpViews(criticLayout, state.q1), sa, n, wsQ1);
+    const q2Out = mlpForward(gemm, criticLayout, mlpViews(criticLayout, state.q2), sa, n, wsQ2);
+    let sum1 = 0, sum2 = 0;
+    for (let i = 0; i < n; i++) {
+      const e1 = f(q1Out[i] - y[i]), e2 = f(q2Out[i] - y[i]);
+      sum1 += f(e1 * e1);
+      sum2 += f(e2 * e2);
+      dQ1[i] = f(2 * e1) * invN; // as tfjs's gradient: f(f(2·(Q − y))·f(1/n))
+      dQ2[i] = f(2 * e2) * invN;
+    }
+    const criticLoss = f(f(f(sum1) / n) + f(f(sum2) / n));
+    mlpBackward(gemm, criticLayout, mlpViews(criticLayout, state.q1), wsQ1, dQ1, gQ1);
+    mlpBackward(gemm, criticLayout, mlpViews(criticLayout, state.q2), wsQ2, dQ2, gQ2);
+    const criticCount = state.criticCount + 1;
+    const newQ1 = newAdamArenas(criticLayout.length), newQ2 = newAdamArenas(criticLayout.length);
+    adamStep({ p: state.q1, m: state.q1M, v: state.q1V }, gQ1.arena, criticCount, criticAdam, newQ1);
+    adamStep({ p: state.q2, m: state.q2M, v: state.q2V }, gQ2.arena, criticCount, criticAdam, newQ2);
+
+    // 3. Policy: J = mean(α log π − min(Q₁, Q₂))(s, ã) with the new critics; backward as derived above.
+    concatRows(s, batch.actions, sPi); // action columns overwritten by ã
+    const piEps = normal(piKey, n * act);
+    sampleInto(actor, s, piEps, sPi, logProb);
+    const q1New = mlpViews(criticLayout, newQ1.p), q2New = mlpViews(criticLayout, newQ2.p);
+    const q1Pi = mlpForward(gemm, criticLayout, q1New, sPi, n, wsQ1);
+    const q2Pi = mlpForward(gemm, criticLayout, q2New, sPi, n, wsQ2);
+    let sumJ = 0;
+    for (let i = 0; i < n; i++) {
+      const first = q1Pi[i] <= q2Pi[i];
+      sumJ += f(f(f(alpha * logProb[i]) - (first ? q1Pi[i] : q2Pi[i])) / n); // tfjs's mean: Σ f(x/n)
+      dQ1[i] = first ? -invN : 0;
+      dQ2[i] = first ? 0 : -invN;
+    }
+    const actorLoss = f(sumJ);
+    mlpBackward(gemm, criticLayout, q1New, wsQ1, dQ1, gQ1, throughQ1); // gQ1, gQ2 are scratch here
+    mlpBackward(gemm, criticLayout, q2New, wsQ2, dQ2, gQ2, throughQ2);
+    const g = f(invN * alpha), twoG = 2 * g; // dJ/d log π_i, the same for every i
+    const z = wsActor.out;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < act; j++) {
+        const k = i * act + j;
+        const t = tanhU[k];
+        const fromAction = f(f(dSa[i * inQ + obs + j] * half[j]) * f(1 - f(t * t)));
+        const fromLtd = f(twoG - 2 * f(twoG * sigmoidM2u[k])); // 2G(1 − 2 sigmoid(−2u))
+        const du = f(fromAction + fromLtd);
+        const raw = z[i * out + act + j];
+        const inside = raw >= LOG_STD_MIN && raw <= LOG_STD_MAX;
+        dZ[i * out + j] = du;
+        dZ[i * out + act + j] = inside ? f(f(f(du * piEps[k]) * std[k]) - g) : 0; // through σ, and −ℓ
+      }
+    }
+    mlpBackward(gemm, actorLayout, actor, wsActor, dZ, gActor);
+    const actorCount = state.actorCount + 1;
+    const newActor = newAdamArenas(actorLayout.length);
+    adamStep(
+      { p: state.actor, m: state.actorM, v: state.actorV },
+      gActor.arena,
+      actorCount,
+      actorAdam,
+      newActor,
+    );
+
+    // 4. Temperature: K = −mean(log α · (log π + H̄)), dK/d log α = Σ_i −(1/n)(log π_i + H̄).
+    let sumK = 0, sumGrad = 0, sumLogProb = 0;
+    for (let i = 0; i < n; i++) {
+      const shifted = f(logProb[i] + targetEntropy);
+      sumK += f(f(state.logAlpha * shifted) / n);
+      sumGrad += f(-invN * shifted);
+      sumLogProb += f(logProb[i] / n);
+    }
+    alphaFrom.p[0] = state.logAlpha;
+    alphaFrom.m[0] = state.logAlphaM;
+    alphaFrom.v[0] = state.logAlphaV;
+    alphaGrad[0] = sumGrad;
+    const alphaCount = state.alphaCount + 1;
+    adamStep(alphaFrom, alphaGrad, alphaCount, alphaAdam, alphaTo);
+
+    // 5. Soft target updates from the critics of step 2.
+    const q1Target = new Float32Array(criticLayout.length);
+    const q2Target = new Float32Array(criticLayout.length);
+    softUpdate(state.q1Target, newQ1.p, config.tau, q1Target);
+    softUpdate(state.q2Target, newQ2.p, config.tau, q2Target);
+    return [{
+      actor: newActor.p,
+      q1: newQ1.p,
+      q2: newQ2.p,
+      q1Target,
+      q2Target,
+      actorM: newActor.m,
+      actorV: newActor.v,
+      actorCount,
+      q1M: newQ1.m,
+      q1V: newQ1.v,
+      q2M: newQ2.m,
+      q2V: newQ2.v,
+      criticCount,
+      logAlpha: alphaTo.p[0],
+      logAlphaM: alphaTo.m[0],
+      logAlphaV: alphaTo.v[0],
+      alphaCount,
+      key,
+      updates: state.updates + 1,
+    }, { criticLoss, actorLoss, alphaLoss: -f(sumK), alpha, entropy: -f(sumLogProb) }];
+  };
+
+  return { config, actorLayout, criticLayout, update };
+}
+
+// tfjs cpu's softplus, which mirrors TensorFlow's: exp(x) below log(ε₃₂) + 2, x above its negation.
+const SOFTPLUS_THRESHOLD = Math.log(1.1920928955078125e-7) + 2;
+
+/** softplus(x) = log(1 + eˣ) as tfjs's cpu kernel computes it (the store rounds it). */
+function softplus(x: number): number {
+  if (x < SOFTPLUS_THRESHOLD) return Math.exp(x);
+  if (x > -SOFTPLUS_THRESHOLD) return x;
+  return Math.log(1 + Math.exp(x));
+}
+
+/** Fresh parameter and moment arenas of one length (the new state's, in this first version). */
+function newAdamArenas(length: number) {
+  return { p: new Float32Array(length), m: new Float32Array(length), v: new Float32Array(length) };
+}

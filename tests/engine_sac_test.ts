@@ -1,0 +1,301 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { makeSac, type SacState } from "../src/core/agents/sac.ts";
+import type { Batch } from "../src/core/batch.ts";
+import type { MlpParams } from "../src/core/nn/mlp.ts";
+import { type GaussianPolicyParams, LOG_STD_MAX, LOG_STD_MIN } from "../src/core/nn/squashed_gaussian.ts";
+import type { TwinCritics } from "../src/core/nn/twin_critics.ts";
+import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
+import { openBlasGemm } from "../src/runtime/openblas_gemm.ts";
+import { disposeTree, step } from "../src/runtime/memory.ts";
+import { referenceGemm } from "../src/engine/gemm.ts";
+import { type MlpLayout, mlpViews } from "../src/engine/mlp.ts";
+import {
+  makeSacEngine,
+  SAC_LOG_STD_BOUNDS,
+  type SacEngine,
+  type SacEngineConfig,
+  type SacEngineMetrics,
+  type SacEngineState,
+} from "../src/engine/sac.ts";
+
+tf.env().set("PROD", true); // silences tfjs's console advice
+await tf.setBackend("cpu");
+
+// Every test runs with the reference GEMM and, when the library loads, with OpenBLAS.
+const blas = openBlasGemm();
+const gemms = blas === undefined ? [referenceGemm] : [referenceGemm, blas];
+
+// Two action dimensions with asymmetric bounds, so that column offsets, center, half-range and the
+// log-scale correction all matter; a temperature learning rate large enough that log α moves visibly.
+const config: SacEngineConfig = {
+  observationSize: 3,
+  actionSize: 2,
+  bounds: { low: [-2, -1], high: [2, 0.5] },
+  hidden: [8, 8],
+  init: "torch",
+  actorLr: 1e-3,
+  criticLr: 1e-3,
+  alphaLr: 3e-3,
+  alpha: 0.2,
+  targetEntropy: -2,
+  gamma: 0.99,
+  tau: 0.005,
+  batchSize: 16,
+};
+const reference = makeSac(config);
+
+/** A random batch: actions inside the bounds, about one terminal transition in four. */
+function randomBatch(seed: number): Batch {
+  const n = config.batchSize, obs = config.observationSize, act = config.actionSize;
+  const [ks, ka, kr, ks2, kd] = split(keyFromSeed(seed), 5);
+  const u = uniform(ka, n * act);
+  const actions = u.map((x, i) => {
+    const j = i % act;
+    return config.bounds.low[j] + x * (config.bounds.high[j] - config.bounds.low[j]);
+  });
+  return {
+    size: n,
+    observations: normal(ks, n * obs),
+    actions,
+    rewards: normal(kr, n),
+    nextObservations: normal(ks2, n * obs),
+    terminated: uniform(kd, n).map((x) => (x < 0.25 ? 1 : 0)),
+  };
+}
+
+/** An MLP's tensors read into an arena of `layout` (each layer's W row-major, then b). */
+function packMlp(layout: MlpLayout, params: MlpParams): Float32Array {
+  const views = mlpViews(layout);
+  params.forEach((p, l) => {
+    views.w[l].set(p.w.dataSync());
+    views.b[l].set(p.b.dataSync());
+  });
+  return views.arena;
+}
+
+/** A policy tree (or a moment tree shaped like it) read into the engine's `[mean | log σ]` arena. */
+function packPolicy(layout: MlpLayout, params: GaussianPolicyParams): Float32Array {
+  const views = mlpViews(layout);
+  params.trunk.forEach((p, l) => {
+    views.w[l].set(p.w.dataSync());
+    views.b[l].set(p.b.dataSync());
+  });
+  const last = layout.layers.length - 1, act = config.actionSize;
+  const mw = params.mean.w.dataSync(), sw = params.logStd.w.dataSync();
+  for (let r = 0; r < layout.layers[last].fanIn; r++) {
+    views.w[last].set(mw.subarray(r * act, (r + 1) * act), r * 2 * act);
+    views.w[last].set(sw.subarray(r * act, (r + 1) * act), r * 2 * act + act);
+  }
+  views.b[last].set(params.mean.b.dataSync());
+  views.b[last].set(params.logStd.b.dataSync(), act);
+  return views.arena;
+}
+
+/** The tfjs state read into engine arenas; its Adam states are `[{count, mu, nu}, null]`. */
+function fromTfjs(e: SacEngine, s: SacState): SacEngineState {
+  const [actorOpt] = s.actorOpt;
+  const [criticOpt] = s.criticOpt;
+  const [alphaOpt] = s.alphaOpt;
+  const a = (p: unknown) => packPolicy(e.actorLayout, p as GaussianPolicyParams);
+  const c = (p: unknown) => packMlp(e.criticLayout, p as MlpParams);
+  const scalar = (t: unknown) => (t as tf.Scalar).dataSync()[0];
+  const cm = criticOpt.mu as TwinCritics, cv = criticOpt.nu as TwinCritics;
+  return {
+    actor: a(s.actor),
+    q1: c(s.critics.q1),
+    q2: c(s.critics.q2),
+    q1Target: c(s.criticsTarget.q1),
+    q2Target: c(s.criticsTarget.q2),
+    actorM: a(actorOpt.mu),
+    actorV: a(actorOpt.nu),
+    actorCount: actorOpt.count,
+    q1M: c(cm.q1),
+    q1V: c(cv.q1),
+    q2M: c(cm.q2),
+    q2V: c(cv.q2),
+    criticCount: criticOpt.count,
+    logAlpha: scalar(s.logAlpha),
+    logAlphaM: scalar(alphaOpt.mu),
+    logAlphaV: scalar(alphaOpt.nu),
+    alphaCount: alphaOpt.count,
+    key: s.key,
+    updates: s.updates,
+  };
+}
+
+const ARENAS = [
+  "actor",
+  "q1",
+  "q2",
+  "q1Target",
+  "q2Target",
+  "actorM",
+  "actorV",
+  "q1M",
+  "q1V",
+  "q2M",
+  "q2V",
+] as const;
+const SCALARS = ["logAlpha", "logAlphaM", "logAlphaV"] as const;
+const METRICS = ["criticLoss", "actorLoss", "alphaLoss", "alpha", "entropy"] as const;
+
+/**
+ * Error of an arena relative to its scale: max |a − b| / max |b| (moments such as v span many orders of
+ * magnitude, so a per-element relative error would be dominated by entries that do not matter).
+ */
+function arenaError(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let diff = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+/** Relative difference of two scalars. */
+const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-6, Math.abs(b));
+
+/** Every arena's and scalar's error, the counters compared exactly; returns the worst error and its name. */
+function compareStates(got: SacEngineState, want: SacEngineState): [number, string] {
+  assert.equal(got.updates, want.updates);
+  assert.equal(got.actorCount, want.actorCount);
+  assert.equal(got.criticCount, want.criticCount);
+  assert.equal(got.alphaCount, want.alphaCount);
+  assert.deepEqual([...got.key], [...want.key]);
+  let worst = 0, where = "";
+  for (const name of ARENAS) {
+    const err = arenaError(got[name], want[name]);
+    if (err > worst) [worst, where] = [err, name];
+  }
+  for (const name of SCALARS) {
+    const err = relDiff(got[name], want[name]);
+    if (err > worst) [worst, where] = [err, name];
+  }
+  return [worst, where];
+}
+
+/** The worst relative metric error and its name; the tfjs metrics are read, then disposed. */
+function compareMetrics(got: SacEngineMetrics, want: Record<string, tf.Scalar>): [number, string] {
+  let worst = 0, where = "";
+  for (const name of METRICS) {
+    const err = relDiff(got[name], want[name].dataSync()[0]);
+    if (err > worst) [worst, where] = [err, name];
+  }
+  disposeTree(want);
+  return [worst, where];
+}
+
+/** A fresh tfjs state from a seed (tensors kept; dispose with `disposeTree`). */
+function tfjsInit(seed: number): SacState {
+  return tf.tidy(() =>
+    reference.init(keyFromSeed(seed)) as unknown as tf.TensorContainer
+  ) as unknown as SacState;
+}
+
+/**
+ * The same state with the log σ head's bias set to `bias`: [3, −25] puts log σ beyond both clip bounds for
+ * most rows, so the hard clip and its zero gradient are exercised.
+ */
+function withLogStdBias(s: SacState, bias: readonly number[]): SacState {
+  const logStd = { ...s.actor.logStd, b: tf.tensor1d([...bias]) };
+  return { ...s, actor: { ...s.actor, logStd } };
+}
+
+// Test 1. Tolerance 1e-5 relative to each arena's scale, on log α and its moments, and on the metrics:
+// from the same state and batch both sides do the same float32 ops except for the products' summation order
+// (GEMM vs tfjs's matMul), float64 reductions here, and the policy head's backward in closed form (a few
+// ulps per element); Adam's division by √v̂ amplifies that a little on the first steps.
+const ONE_STEP_TOL = 1e-5;
+
+// Test 2. 200 updates, each implementation on its own state, same batches: rounding differences compound
+// through the bootstrapped targets, Adam and log α. Measured drift is printed (about 1e-6); tolerance 1e-5.
+const LONG_RUN_UPDATES = 200;
+const LONG_RUN_TOL = 1e-5;
+
+for (const gemm of gemms) {
+  const engine = makeSacEngine(config, gemm);
+
+  for (const [label, bias] of [["", undefined], [", log σ clipped", [3, -25]]] as const) {
+    Deno.test(`sac engine (${gemm.name}${label}): one update from the same state equals tfjs's`, () => {
+      // Seed 4: at init Q₁ ≤ Q₂ on some rows and not on others, so the min's gradient routing is exercised
+      // (with seed 0, Q₁ < Q₂ on every row and "Q₁ only" would pass).
+      const init = tfjsInit(4);
+      let tfState = bias === undefined ? init : withLogStdBias(init, bias);
+      let worstOverall = 0, metricOverall = 0;
+      for (let u = 0; u < 4; u++) {
+        const batch = randomBatch(100 + u);
+        const before = fromTfjs(engine, tfState);
+        const [got, gotMetrics] = engine.update(before, batch);
+        const [next, metrics] = step(reference.update, tfState, batch);
+        tfState = next;
+        const [worst, where] = compareStates(got, fromTfjs(engine, tfState));
+        assert.ok(worst < ONE_STEP_TOL, `update ${u + 1}: ${where} off by ${worst}`);
+        const [metricErr, metric] = compareMetrics(gotMetrics, metrics);
+        assert.ok(metricErr < ONE_STEP_TOL, `update ${u + 1}: ${metric} off by ${metricErr}`);
+        worstOverall = Math.max(worstOverall, worst);
+        metricOverall = Math.max(metricOverall, metricErr);
+      }
+      disposeTree(tfState);
+      console.log(
+        `max one-update error: state ${worstOverall.toExponential(2)}, metrics ${
+          metricOverall.toExponential(2)
+        }`,
+      );
+    });
+  }
+
+  Deno.test(`sac engine (${gemm.name}): ${LONG_RUN_UPDATES} updates stay within ${LONG_RUN_TOL} of tfjs's`, () => {
+    let tfState = tfjsInit(1);
+    let state = fromTfjs(engine, tfState);
+    let worst = 0, where = "", metricWorst = 0, metricWhere = "";
+    for (let u = 0; u < LONG_RUN_UPDATES; u++) {
+      const batch = randomBatch(1000 + u);
+      const [nextState, gotMetrics] = engine.update(state, batch);
+      state = nextState;
+      const [next, metrics] = step(reference.update, tfState, batch);
+      tfState = next;
+      const [metricErr, metric] = compareMetrics(gotMetrics, metrics);
+      if (metricErr > metricWorst) [metricWorst, metricWhere] = [metricErr, `${metric} at update ${u + 1}`];
+      if ((u + 1) % 50 === 0) {
+        const [err, name] = compareStates(state, fromTfjs(engine, tfState));
+        if (err > worst) [worst, where] = [err, `${name} at update ${u + 1}`];
+      }
+    }
+    disposeTree(tfState);
+    console.log(
+      `max error over ${LONG_RUN_UPDATES} updates: state ${worst.toExponential(2)} (${where}); ` +
+        `metrics ${metricWorst.toExponential(2)} (${metricWhere}); gemm ${gemm.name}`,
+    );
+    assert.ok(worst < LONG_RUN_TOL, `${where}: ${worst}`);
+    assert.ok(metricWorst < LONG_RUN_TOL, `${metricWhere}: ${metricWorst}`);
+  });
+
+  Deno.test(`sac engine (${gemm.name}): update does not mutate its input state`, () => {
+    const tfState = tfjsInit(2);
+    let state = fromTfjs(engine, tfState);
+    disposeTree(tfState);
+    for (let u = 0; u < 4; u++) {
+      const snapshot = structuredClone(state);
+      const batch = randomBatch(200 + u);
+      const batchSnapshot = structuredClone(batch);
+      const [next] = engine.update(state, batch);
+      assert.deepEqual(state, snapshot, `update ${u + 1} changed its input state`);
+      assert.deepEqual(batch, batchSnapshot, `update ${u + 1} changed its batch`);
+      assert.notEqual(next.actor, state.actor);
+      state = next;
+    }
+  });
+
+  Deno.test(`sac engine (${gemm.name}): clamps log σ to the reference's bounds`, () => {
+    assert.deepEqual(SAC_LOG_STD_BOUNDS, [LOG_STD_MIN, LOG_STD_MAX]);
+  });
+
+  Deno.test(`sac engine (${gemm.name}): rejects a batch of the wrong size`, () => {
+    const tfState = tfjsInit(3);
+    const state = fromTfjs(engine, tfState);
+    disposeTree(tfState);
+    assert.throws(() => engine.update(state, { ...randomBatch(0), size: 8 }), RangeError);
+  });
+}
