@@ -120,7 +120,8 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     assert.equal(lines.length, 1, cut.stderr);
     assert.match(lines[0], new RegExp(`interrupted by ${signal} at step (\\d+) of 3000.*--resume cut`));
     const at = Number(/at step (\d+)/.exec(lines[0])![1]);
-    assert.ok(at > 400 && at < 3000, `stopped at ${at}`);
+    // Episode 2 is logged during step 400; the signal can be handled at the end of that very step.
+    assert.ok(at >= 400 && at < 3000, `stopped at ${at}`);
     const resumed = await runTrain(["--resume", "cut"], cwd);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stdout, new RegExp(`from step ${at}`));
