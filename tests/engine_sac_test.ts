@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
+import { arenaError, GEMMS, packMlp, randomBatch, relDiff } from "./_engine_testing.ts";
 import * as tf from "@tensorflow/tfjs";
 import { makeSac, type SacState } from "../src/core/agents/sac.ts";
-import type { Batch } from "../src/core/batch.ts";
 import type { MlpParams } from "../src/core/nn/mlp.ts";
 import { type GaussianPolicyParams, LOG_STD_MAX, LOG_STD_MIN } from "../src/core/nn/squashed_gaussian.ts";
 import type { TwinCritics } from "../src/core/nn/twin_critics.ts";
-import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
-import { openBlasGemm } from "../src/runtime/openblas_gemm.ts";
+import { keyFromSeed } from "../src/core/rng.ts";
 import { disposeTree, step } from "../src/runtime/memory.ts";
-import { referenceGemm } from "../src/engine/gemm.ts";
 import { type MlpLayout, mlpViews } from "../src/engine/mlp.ts";
 import {
   makeSacEngine,
@@ -23,8 +21,7 @@ tf.env().set("PROD", true); // silences tfjs's console advice
 await tf.setBackend("cpu");
 
 // Every test runs with the reference GEMM and, when the library loads, with OpenBLAS.
-const blas = openBlasGemm();
-const gemms = blas === undefined ? [referenceGemm] : [referenceGemm, blas];
+const gemms = GEMMS;
 
 // Two action dimensions with asymmetric bounds, so that column offsets, center, half-range and the
 // log-scale correction all matter; a temperature learning rate large enough that log α moves visibly.
@@ -44,35 +41,6 @@ const config: SacEngineConfig = {
   batchSize: 16,
 };
 const reference = makeSac(config);
-
-/** A random batch: actions inside the bounds, about one terminal transition in four. */
-function randomBatch(seed: number): Batch {
-  const n = config.batchSize, obs = config.observationSize, act = config.actionSize;
-  const [ks, ka, kr, ks2, kd] = split(keyFromSeed(seed), 5);
-  const u = uniform(ka, n * act);
-  const actions = u.map((x, i) => {
-    const j = i % act;
-    return config.bounds.low[j] + x * (config.bounds.high[j] - config.bounds.low[j]);
-  });
-  return {
-    size: n,
-    observations: normal(ks, n * obs),
-    actions,
-    rewards: normal(kr, n),
-    nextObservations: normal(ks2, n * obs),
-    terminated: uniform(kd, n).map((x) => (x < 0.25 ? 1 : 0)),
-  };
-}
-
-/** An MLP's tensors read into an arena of `layout` (each layer's W row-major, then b). */
-function packMlp(layout: MlpLayout, params: MlpParams): Float32Array {
-  const views = mlpViews(layout);
-  params.forEach((p, l) => {
-    views.w[l].set(p.w.dataSync());
-    views.b[l].set(p.b.dataSync());
-  });
-  return views.arena;
-}
 
 /** A policy tree (or a moment tree shaped like it) read into the engine's `[mean | log σ]` arena. */
 function packPolicy(layout: MlpLayout, params: GaussianPolicyParams): Float32Array {
@@ -139,23 +107,6 @@ const ARENAS = [
 ] as const;
 const SCALARS = ["logAlpha", "logAlphaM", "logAlphaV"] as const;
 const METRICS = ["criticLoss", "actorLoss", "alphaLoss", "alpha", "entropy"] as const;
-
-/**
- * Error of an arena relative to its scale: max |a − b| / max |b| (moments such as v span many orders of
- * magnitude, so a per-element relative error would be dominated by entries that do not matter).
- */
-function arenaError(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let diff = 0, scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return scale === 0 ? diff : diff / scale;
-}
-
-/** Relative difference of two scalars. */
-const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-6, Math.abs(b));
 
 /** Every arena's and scalar's error, the counters compared exactly; returns the worst error and its name. */
 function compareStates(got: SacEngineState, want: SacEngineState): [number, string] {
@@ -225,7 +176,7 @@ for (const gemm of gemms) {
       let tfState = bias === undefined ? init : withLogStdBias(init, bias);
       let worstOverall = 0, metricOverall = 0;
       for (let u = 0; u < 4; u++) {
-        const batch = randomBatch(100 + u);
+        const batch = randomBatch(config, 100 + u);
         const before = fromTfjs(engine, tfState);
         const [got, gotMetrics] = engine.update(before, batch);
         const [next, metrics] = step(reference.update, tfState, batch);
@@ -251,7 +202,7 @@ for (const gemm of gemms) {
     let state = fromTfjs(engine, tfState);
     let worst = 0, where = "", metricWorst = 0, metricWhere = "";
     for (let u = 0; u < LONG_RUN_UPDATES; u++) {
-      const batch = randomBatch(1000 + u);
+      const batch = randomBatch(config, 1000 + u);
       const [nextState, gotMetrics] = engine.update(state, batch);
       state = nextState;
       const [next, metrics] = step(reference.update, tfState, batch);
@@ -278,7 +229,7 @@ for (const gemm of gemms) {
     disposeTree(tfState);
     for (let u = 0; u < 4; u++) {
       const snapshot = structuredClone(state);
-      const batch = randomBatch(200 + u);
+      const batch = randomBatch(config, 200 + u);
       const batchSnapshot = structuredClone(batch);
       const [next] = engine.update(state, batch);
       assert.deepEqual(state, snapshot, `update ${u + 1} changed its input state`);
@@ -296,6 +247,6 @@ for (const gemm of gemms) {
     const tfState = tfjsInit(3);
     const state = fromTfjs(engine, tfState);
     disposeTree(tfState);
-    assert.throws(() => engine.update(state, { ...randomBatch(0), size: 8 }), RangeError);
+    assert.throws(() => engine.update(state, { ...randomBatch(config, 0), size: 8 }), RangeError);
   });
 }

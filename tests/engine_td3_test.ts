@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
+import { arenaError, GEMMS, packMlp, randomBatch, relDiff } from "./_engine_testing.ts";
 import * as tf from "@tensorflow/tfjs";
 import { makeTd3, policy, type Td3State } from "../src/core/agents/td3.ts";
-import type { Batch } from "../src/core/batch.ts";
 import type { MlpParams } from "../src/core/nn/mlp.ts";
 import type { TwinCritics } from "../src/core/nn/twin_critics.ts";
-import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
-import { openBlasGemm } from "../src/runtime/openblas_gemm.ts";
+import { keyFromSeed, uniform } from "../src/core/rng.ts";
 import { disposeTree, step } from "../src/runtime/memory.ts";
 import { referenceGemm } from "../src/engine/gemm.ts";
 import { makeEnginePolicy } from "../src/engine/policy.ts";
 import { td3FromHost, type Td3HostState, td3HostState } from "../src/engine/td3_state.ts";
 import { decodeHostCheckpoint, encodeHostCheckpoint } from "../src/formats/checkpoint.ts";
 import { encodeCheckpoint } from "../src/runtime/checkpoint.ts";
-import { type MlpLayout, mlpViews } from "../src/engine/mlp.ts";
 import {
   makeTd3Engine,
   type Td3Engine,
@@ -24,8 +22,7 @@ tf.env().set("PROD", true); // silences tfjs's console advice
 await tf.setBackend("cpu");
 
 // Every test runs with the reference GEMM and, when the library loads, with OpenBLAS.
-const blas = openBlasGemm();
-const gemms = blas === undefined ? [referenceGemm] : [referenceGemm, blas];
+const gemms = GEMMS;
 
 // Two action dimensions with asymmetric bounds, so that column offsets, center and half-range all matter;
 // smoothing noise larger than the paper's (σ 0.2, c 0.5) so that both the noise clip and the clip of the
@@ -45,35 +42,6 @@ const config: Td3EngineConfig = {
   batchSize: 16,
 };
 const reference = makeTd3(config);
-
-/** A random batch: actions inside the bounds, about one terminal transition in four. */
-function randomBatch(seed: number): Batch {
-  const n = config.batchSize, obs = config.observationSize, act = config.actionSize;
-  const [ks, ka, kr, ks2, kd] = split(keyFromSeed(seed), 5);
-  const u = uniform(ka, n * act);
-  const actions = u.map((x, i) => {
-    const j = i % act;
-    return config.bounds.low[j] + x * (config.bounds.high[j] - config.bounds.low[j]);
-  });
-  return {
-    size: n,
-    observations: normal(ks, n * obs),
-    actions,
-    rewards: normal(kr, n),
-    nextObservations: normal(ks2, n * obs),
-    terminated: uniform(kd, n).map((x) => (x < 0.25 ? 1 : 0)),
-  };
-}
-
-/** An MLP's tensors read into an arena of `layout` (each layer's W row-major, then b). */
-function packMlp(layout: MlpLayout, params: MlpParams): Float32Array {
-  const views = mlpViews(layout);
-  params.forEach((p, l) => {
-    views.w[l].set(p.w.dataSync());
-    views.b[l].set(p.b.dataSync());
-  });
-  return views.arena;
-}
 
 /** The tfjs state read into engine arenas; its Adam states are `[{count, mu, nu}, null]`. */
 function fromTfjs(e: Td3Engine, s: Td3State): Td3EngineState {
@@ -117,20 +85,6 @@ const ARENAS = [
   "q2V",
 ] as const;
 
-/**
- * Error of an arena relative to its scale: max |a − b| / max |b| (moments such as v span many orders of
- * magnitude, so a per-element relative error would be dominated by entries that do not matter).
- */
-function arenaError(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let diff = 0, scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return scale === 0 ? diff : diff / scale;
-}
-
 /** Every arena's error, the counters compared exactly; returns the worst arena error and its name. */
 function compareStates(got: Td3EngineState, want: Td3EngineState): [number, string] {
   assert.equal(got.updates, want.updates);
@@ -152,9 +106,6 @@ function tfjsInit(seed: number): Td3State {
   ) as unknown as Td3State;
 }
 
-/** Relative difference of two scalars. */
-const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-6, Math.abs(b));
-
 // Test 1. Tolerance 1e-5 relative to each arena's scale, and 1e-5 on the losses: from the same state and
 // batch both sides do the same float32 ops, except that products are summed in a different order (GEMM vs
 // tfjs's matMul) and reductions in float64 here; that leaves a few ulps per value, amplified a little by
@@ -173,7 +124,7 @@ for (const gemm of gemms) {
     let tfState = tfjsInit(0);
     let worstOverall = 0;
     for (let u = 0; u < 4; u++) {
-      const batch = randomBatch(100 + u);
+      const batch = randomBatch(config, 100 + u);
       const before = fromTfjs(engine, tfState);
       const [got, gotMetrics] = engine.update(before, batch);
       const [next, metrics] = step(reference.update, tfState, batch);
@@ -207,7 +158,7 @@ for (const gemm of gemms) {
     let state = fromTfjs(engine, tfState);
     let worst = 0, where = "", lossErr = 0;
     for (let u = 0; u < LONG_RUN_UPDATES; u++) {
-      const batch = randomBatch(1000 + u);
+      const batch = randomBatch(config, 1000 + u);
       const [nextState, gotMetrics] = engine.update(state, batch);
       state = nextState;
       const [next, metrics] = step(reference.update, tfState, batch);
@@ -234,7 +185,7 @@ for (const gemm of gemms) {
     disposeTree(tfState);
     for (let u = 0; u < 4; u++) {
       const snapshot = structuredClone(state);
-      const [next] = engine.update(state, randomBatch(200 + u));
+      const [next] = engine.update(state, randomBatch(config, 200 + u));
       assert.deepEqual(state, snapshot, `update ${u + 1} changed its input`);
       assert.notEqual(next.q1, state.q1);
       state = next;
@@ -249,7 +200,7 @@ for (const gemm of gemms) {
     // Two buffers: each update writes into the state of two updates ago (the first into a blank one).
     let [current, spare] = [start, engine.blank()];
     for (let u = 0; u < 9; u++) {
-      const batch = randomBatch(300 + u);
+      const batch = randomBatch(config, 300 + u);
       fresh = engine.update(fresh, batch)[0];
       const [next] = engine.update(current, batch, spare);
       assert.equal(next.q1, spare.q1, "the new state lives in the arenas it was given");
@@ -257,9 +208,9 @@ for (const gemm of gemms) {
       assert.deepEqual(structuredClone(next), structuredClone(fresh), `update ${u + 1}`);
       [current, spare] = [next, current];
     }
-    assert.throws(() => engine.update(current, randomBatch(0), current), RangeError);
+    assert.throws(() => engine.update(current, randomBatch(config, 0), current), RangeError);
     assert.throws(
-      () => engine.update(current, randomBatch(0), { ...engine.blank(), q2M: current.q1 }),
+      () => engine.update(current, randomBatch(config, 0), { ...engine.blank(), q2M: current.q1 }),
       RangeError,
     );
   });
@@ -268,7 +219,7 @@ for (const gemm of gemms) {
     const tfState = tfjsInit(3);
     const state = fromTfjs(engine, tfState);
     disposeTree(tfState);
-    assert.throws(() => engine.update(state, { ...randomBatch(0), size: 8 }), RangeError);
+    assert.throws(() => engine.update(state, { ...randomBatch(config, 0), size: 8 }), RangeError);
   });
 }
 
@@ -276,7 +227,7 @@ Deno.test("td3 engine: a checkpoint of an engine state has the bytes of the tfjs
   const engine = makeTd3Engine(config, referenceGemm);
   let tfState = tfjsInit(5);
   for (let u = 0; u < 3; u++) {
-    const [next, metrics] = step(reference.update, tfState, randomBatch(400 + u));
+    const [next, metrics] = step(reference.update, tfState, randomBatch(config, 400 + u));
     disposeTree(metrics);
     tfState = next;
   }
@@ -289,7 +240,7 @@ Deno.test("td3 engine: a checkpoint of an engine state has the bytes of the tfjs
   assert.deepEqual(fromEngine, fromTf, "the same bytes from either implementation");
   const decoded = td3FromHost(engine, decodeHostCheckpoint(fromTf).state as Td3HostState);
   assert.deepEqual(decoded, state);
-  const batch = randomBatch(410);
+  const batch = randomBatch(config, 410);
   assert.deepEqual(engine.update(decoded, batch), engine.update(state, batch), "it resumes exactly");
   const wrong = makeTd3Engine({ ...config, hidden: [8, 4] }, referenceGemm);
   assert.throws(() => td3FromHost(wrong, decodeHostCheckpoint(fromTf).state as Td3HostState), RangeError);

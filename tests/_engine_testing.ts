@@ -1,0 +1,79 @@
+/**
+ * What the engine's equivalence tests share: the GEMMs to run them on, random batches inside the bounds,
+ * reading tfjs networks into arenas, and errors measured against an arena's scale.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Batch } from "../src/core/batch.ts";
+import type { MlpParams } from "../src/core/nn/mlp.ts";
+import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
+import { type Gemm, referenceGemm } from "../src/engine/gemm.ts";
+import { type MlpLayout, mlpViews } from "../src/engine/mlp.ts";
+import { openBlasGemm } from "../src/runtime/openblas_gemm.ts";
+
+const blas = openBlasGemm();
+
+/** The reference GEMM, and OpenBLAS when it loads. */
+export const GEMMS: readonly Gemm[] = blas === undefined ? [referenceGemm] : [referenceGemm, blas];
+
+/** The sizes a random batch needs. */
+export interface BatchShape {
+  /** Transitions. */
+  readonly batchSize: number;
+  /** Observation length. */
+  readonly observationSize: number;
+  /** Action length. */
+  readonly actionSize: number;
+  /** Action bounds. */
+  readonly bounds: { readonly low: readonly number[]; readonly high: readonly number[] };
+}
+
+/**
+ * A random batch from a seed: normal observations and rewards, actions inside the bounds, about one
+ * terminal transition in four.
+ */
+export function randomBatch(shape: BatchShape, seed: number): Batch {
+  const { batchSize: n, observationSize: obs, actionSize: act, bounds } = shape;
+  const [ks, ka, kr, ks2, kd] = split(keyFromSeed(seed), 5);
+  const u = uniform(ka, n * act);
+  const actions = u.map((x, i) => {
+    const j = i % act;
+    return bounds.low[j] + x * (bounds.high[j] - bounds.low[j]);
+  });
+  return {
+    size: n,
+    observations: normal(ks, n * obs),
+    actions,
+    rewards: normal(kr, n),
+    nextObservations: normal(ks2, n * obs),
+    terminated: uniform(kd, n).map((x) => (x < 0.25 ? 1 : 0)),
+  };
+}
+
+/** An MLP's tensors read into an arena of `layout` (each layer's W row-major, then b). */
+export function packMlp(layout: MlpLayout, params: MlpParams): Float32Array {
+  const views = mlpViews(layout);
+  params.forEach((p, l) => {
+    views.w[l].set(p.w.dataSync());
+    views.b[l].set(p.b.dataSync());
+  });
+  return views.arena;
+}
+
+/**
+ * Error of an arena relative to its scale: max |a − b| / max |b| (moments such as v span many orders of
+ * magnitude, so a per-element relative error would be dominated by entries that do not matter).
+ */
+export function arenaError(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let diff = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+/** Relative difference of two scalars (with a floor of 1e-6 on the scale). */
+export const relDiff = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-6, Math.abs(b));
