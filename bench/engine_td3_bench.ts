@@ -9,26 +9,13 @@
  * @module
  */
 import { TD3_DEFAULTS } from "../src/core/agents/td3.ts";
-import type { Batch } from "../src/core/batch.ts";
-import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
+import { pendulumBatch } from "./_batches.ts";
+import { keyFromSeed, split, uniform } from "../src/core/rng.ts";
 import { openBlasGemm } from "../src/runtime/openblas_gemm.ts";
 import { referenceGemm } from "../src/engine/gemm.ts";
 import { makeTd3Engine, type Td3EngineState } from "../src/engine/td3.ts";
 
 const gemm = openBlasGemm() ?? referenceGemm;
-
-/** A Pendulum-shaped random batch, as `bench/update_bench.ts`'s. */
-function pendulumBatch(seed: number, n: number): Batch {
-  const [a, b, c, d] = split(keyFromSeed(seed), 4);
-  return {
-    size: n,
-    observations: normal(a, 3 * n),
-    actions: uniform(b, n, { low: -2, high: 2 }),
-    rewards: normal(c, n),
-    nextObservations: normal(d, 3 * n),
-    terminated: new Float32Array(n),
-  };
-}
 
 /** A benchmark function running one engine update per call, hidden widths `hidden`, batch `n`. */
 function engineCase(hidden: number[], n: number): () => void {

@@ -11,27 +11,14 @@ import type { Agent } from "../src/core/agents/agent.ts";
 import { makeSac } from "../src/core/agents/sac.ts";
 import { makeSacV } from "../src/core/agents/sac_v.ts";
 import { makeTd3, TD3_DEFAULTS } from "../src/core/agents/td3.ts";
-import type { Batch } from "../src/core/batch.ts";
-import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
+import { pendulumBatch } from "./_batches.ts";
+import { keyFromSeed } from "../src/core/rng.ts";
 import { type BackendName, useBackend } from "../src/runtime/backend.ts";
 import { disposeTree, step } from "../src/runtime/memory.ts";
 
 const backend = (Deno.env.get("BENCH_BACKEND") ?? "wasm") as BackendName;
 const ready = await useBackend(backend);
 if (E.isLeft(ready)) throw new Error(ready.left);
-
-/** A Pendulum-shaped random batch (3 observations, 1 action in ±2). */
-function pendulumBatch(seed: number, n: number): Batch {
-  const [a, b, c, d] = split(keyFromSeed(seed), 4);
-  return {
-    size: n,
-    observations: normal(a, 3 * n),
-    actions: uniform(b, n, { low: -2, high: 2 }),
-    rewards: normal(c, n),
-    nextObservations: normal(d, 3 * n),
-    terminated: new Float32Array(n),
-  };
-}
 
 /** A benchmark function running one update per call of `agent` at the given batch size. */
 function updateCase(agent: Agent<unknown>, batchSize: number): () => void {

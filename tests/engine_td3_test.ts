@@ -13,6 +13,7 @@ import { decodeHostCheckpoint, encodeHostCheckpoint } from "../src/formats/check
 import { encodeCheckpoint } from "../src/runtime/checkpoint.ts";
 import {
   makeTd3Engine,
+  TD3_ARENAS,
   type Td3Engine,
   type Td3EngineConfig,
   type Td3EngineState,
@@ -70,21 +71,6 @@ function fromTfjs(e: Td3Engine, s: Td3State): Td3EngineState {
   };
 }
 
-const ARENAS = [
-  "actor",
-  "actorTarget",
-  "q1",
-  "q2",
-  "q1Target",
-  "q2Target",
-  "actorM",
-  "actorV",
-  "q1M",
-  "q1V",
-  "q2M",
-  "q2V",
-] as const;
-
 /** Every arena's error, the counters compared exactly; returns the worst arena error and its name. */
 function compareStates(got: Td3EngineState, want: Td3EngineState): [number, string] {
   assert.equal(got.updates, want.updates);
@@ -92,7 +78,7 @@ function compareStates(got: Td3EngineState, want: Td3EngineState): [number, stri
   assert.equal(got.criticCount, want.criticCount);
   assert.deepEqual([...got.key], [...want.key]);
   let worst = 0, where = "";
-  for (const name of ARENAS) {
+  for (const name of TD3_ARENAS) {
     const err = arenaError(got[name], want[name]);
     if (err > worst) [worst, where] = [err, name];
   }

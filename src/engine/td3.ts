@@ -254,8 +254,8 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
     into: Td3EngineState = blank(),
   ): readonly [Td3EngineState, Td3EngineMetrics] => {
     if (batch.size !== n) throw new RangeError(`batch of ${batch.size}, the engine is for ${n}`);
-    for (const name of ARENAS) {
-      for (const other of ARENAS) {
+    for (const name of TD3_ARENAS) {
+      for (const other of TD3_ARENAS) {
         if (into[name] === state[other]) throw new RangeError("update: `into` shares an arena with `state`");
       }
     }
@@ -368,8 +368,8 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
   return { config, actorLayout, criticLayout, update, blank };
 }
 
-/** The arena fields of a state. */
-const ARENAS = [
+/** The arena fields of a TD3 engine state. */
+export const TD3_ARENAS = [
   "actor",
   "actorTarget",
   "q1",
