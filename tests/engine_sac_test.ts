@@ -7,9 +7,14 @@ import { type GaussianPolicyParams, LOG_STD_MAX, LOG_STD_MIN } from "../src/core
 import type { TwinCritics } from "../src/core/nn/twin_critics.ts";
 import { keyFromSeed } from "../src/core/rng.ts";
 import { disposeTree, step } from "../src/runtime/memory.ts";
+import { referenceGemm } from "../src/engine/gemm.ts";
 import { type MlpLayout, mlpViews } from "../src/engine/mlp.ts";
+import { sacFromHost, type SacHostState, sacHostState } from "../src/engine/sac_state.ts";
+import { decodeHostCheckpoint, encodeHostCheckpoint } from "../src/formats/checkpoint.ts";
+import { encodeCheckpoint, toHostTree } from "../src/runtime/checkpoint.ts";
 import {
   makeSacEngine,
+  SAC_ARENAS,
   SAC_LOG_STD_BOUNDS,
   type SacEngine,
   type SacEngineConfig,
@@ -92,19 +97,6 @@ function fromTfjs(e: SacEngine, s: SacState): SacEngineState {
   };
 }
 
-const ARENAS = [
-  "actor",
-  "q1",
-  "q2",
-  "q1Target",
-  "q2Target",
-  "actorM",
-  "actorV",
-  "q1M",
-  "q1V",
-  "q2M",
-  "q2V",
-] as const;
 const SCALARS = ["logAlpha", "logAlphaM", "logAlphaV"] as const;
 const METRICS = ["criticLoss", "actorLoss", "alphaLoss", "alpha", "entropy"] as const;
 
@@ -116,7 +108,7 @@ function compareStates(got: SacEngineState, want: SacEngineState): [number, stri
   assert.equal(got.alphaCount, want.alphaCount);
   assert.deepEqual([...got.key], [...want.key]);
   let worst = 0, where = "";
-  for (const name of ARENAS) {
+  for (const name of SAC_ARENAS) {
     const err = arenaError(got[name], want[name]);
     if (err > worst) [worst, where] = [err, name];
   }
@@ -239,6 +231,34 @@ for (const gemm of gemms) {
     }
   });
 
+  Deno.test(`sac engine (${gemm.name}): double buffering gives the same states as fresh arenas, and no sharing`, () => {
+    const tfState = tfjsInit(5);
+    const start = fromTfjs(engine, tfState);
+    disposeTree(tfState);
+    let fresh = start;
+    // Two buffers: each update writes into the state of two updates ago (the first into a blank one).
+    let [current, spare] = [start, engine.blank()];
+    for (let u = 0; u < 10; u++) {
+      const batch = randomBatch(config, 300 + u);
+      const [freshNext, freshMetrics] = engine.update(fresh, batch);
+      fresh = freshNext;
+      const snapshot = structuredClone(current);
+      const [next, metrics] = engine.update(current, batch, spare);
+      assert.deepEqual(current, snapshot, `update ${u + 1} changed its input state`);
+      for (const name of SAC_ARENAS) {
+        assert.equal(next[name], spare[name], `the new ${name} lives in the arena it was given`);
+      }
+      assert.deepEqual(structuredClone(next), structuredClone(fresh), `update ${u + 1}`);
+      assert.deepEqual(metrics, freshMetrics, `update ${u + 1}'s metrics`);
+      [current, spare] = [next, current];
+    }
+    assert.throws(() => engine.update(current, randomBatch(config, 0), current), RangeError);
+    assert.throws(
+      () => engine.update(current, randomBatch(config, 0), { ...engine.blank(), q2M: current.q1 }),
+      /shares an arena/,
+    );
+  });
+
   Deno.test(`sac engine (${gemm.name}): clamps log σ to the reference's bounds`, () => {
     assert.deepEqual(SAC_LOG_STD_BOUNDS, [LOG_STD_MIN, LOG_STD_MAX]);
   });
@@ -250,3 +270,78 @@ for (const gemm of gemms) {
     assert.throws(() => engine.update(state, { ...randomBatch(config, 0), size: 8 }), RangeError);
   });
 }
+
+/** A tfjs state after a few reference updates, so that every moment, count and log α is nonzero. */
+function tfjsTrained(seed: number, updates: number): SacState {
+  let tfState = tfjsInit(seed);
+  for (let u = 0; u < updates; u++) {
+    const [next, metrics] = step(reference.update, tfState, randomBatch(config, 400 + u));
+    disposeTree(metrics);
+    tfState = next;
+  }
+  return tfState;
+}
+
+Deno.test("sac engine: a checkpoint of an engine state has the bytes of the tfjs state's, and decodes back", () => {
+  const engine = makeSacEngine(config, referenceGemm);
+  const tfState = tfjsTrained(6, 3);
+  const state = fromTfjs(engine, tfState);
+  assert.notEqual(state.logAlphaM, 0, "log α's moments have moved");
+  const runConfig = { algo: "sac", seed: 6 };
+  const extras = { loop: { step: 3, observation: [-0, 1] } };
+  const fromTf = encodeCheckpoint(tfState, runConfig, extras);
+  const host = sacHostState(engine, state);
+  // The tree itself first (for a readable failure), then the bytes.
+  assert.deepEqual(toHostTree(host), toHostTree(tfState), "the tfjs state's tree");
+  const fromEngine = encodeHostCheckpoint(host, runConfig, extras);
+  disposeTree(tfState);
+  assert.deepEqual(fromEngine, fromTf, "the same bytes from either implementation");
+  const decoded = sacFromHost(engine, decodeHostCheckpoint(fromTf).state as SacHostState);
+  assert.deepEqual(decoded, state);
+  const batch = randomBatch(config, 410);
+  assert.deepEqual(engine.update(decoded, batch), engine.update(state, batch), "it resumes exactly");
+});
+
+Deno.test("sac engine: sacFromHost(sacHostState(s)) is s, and reads the tfjs state's tree as the test's packing does", () => {
+  const engine = makeSacEngine(config, referenceGemm);
+  const tfState = tfjsTrained(7, 2);
+  const state = fromTfjs(engine, tfState);
+  assert.deepEqual(sacFromHost(engine, toHostTree(tfState) as SacHostState), state);
+  disposeTree(tfState);
+  const back = sacFromHost(engine, sacHostState(engine, state));
+  assert.deepEqual(back, state);
+  for (const name of SAC_ARENAS) assert.notEqual(back[name], state[name], `${name} is a copy`);
+  // The trunk and critics are views: the tree sees the arena, no copy.
+  const host = sacHostState(engine, state);
+  assert.equal(host.critics.q1[0].w.data.buffer, state.q1.buffer);
+  assert.equal(host.actor.trunk[1].b.data.buffer, state.actor.buffer);
+});
+
+Deno.test("sac engine: sacFromHost refuses a tree of other sizes with a RangeError naming the tensor", () => {
+  const engine = makeSacEngine(config, referenceGemm);
+  const host = sacHostState(engine, engine.blank());
+  const wider = makeSacEngine({ ...config, hidden: [8, 4] }, referenceGemm);
+  assert.throws(() => sacFromHost(wider, host), /actor\.trunk\.1\.w has shape \[8,8\], expected \[8,4\]/);
+  const oneAction = makeSacEngine(
+    { ...config, actionSize: 1, bounds: { low: [-1], high: [1] } },
+    referenceGemm,
+  );
+  assert.throws(() => sacFromHost(oneAction, host), /actor\.mean\.w has shape \[8,2\], expected \[8,1\]/);
+  const deeper = makeSacEngine({ ...config, hidden: [8, 8, 8] }, referenceGemm);
+  assert.throws(() => sacFromHost(deeper, host), /actor\.trunk has 2 layers, expected 3/);
+  const mean = { ...host.actor.mean, w: { shape: [8, 2], data: new Float32Array(8) } };
+  assert.throws(
+    () => sacFromHost(engine, { ...host, actor: { ...host.actor, mean } }),
+    /actor\.mean\.w has 8 values, its shape \[8,2\] needs 16/,
+  );
+  const logAlpha = { shape: [1], data: new Float32Array(1) };
+  assert.throws(() => sacFromHost(engine, { ...host, logAlpha }), /logAlpha has shape \[1\], expected \[\]/);
+  const [alphaOpt] = host.alphaOpt;
+  const nu = { shape: [], data: new Float32Array(2) };
+  assert.throws(
+    () => sacFromHost(engine, { ...host, alphaOpt: [{ ...alphaOpt, nu }, null] }),
+    /alphaOpt\.0\.nu has 2 values, its shape \[\] needs 1/,
+  );
+  const critics = { ...host.critics, q2: host.critics.q2.slice(1) };
+  assert.throws(() => sacFromHost(engine, { ...host, critics }), /critics\.q2 has 2 layers, expected 3/);
+});

@@ -10,9 +10,17 @@
  * last b is `[b_mean | b_logStd]`. Each output column is the same dot product as in the reference, so this
  * is the same network; the Adam moments are laid out alike (Adam is elementwise).
  *
- * State and memory as in `td3.ts`: {@link SacEngineState} is plain data, `update` never writes into its
- * input, the arenas of the new state are fresh on every update (every network changes on every SAC update),
- * workspaces and gradient arenas are allocated once per engine. log α and its Adam moments are numbers.
+ * State and memory as in `td3.ts`. {@link SacEngineState} is plain data: one parameter arena per network in
+ * `mlpLayout` order, the Adam moments as arenas of the same layouts, log α and its Adam moments as numbers,
+ * the step counts, the RNG key and the update count. `update` never writes into its input state. It writes
+ * the new state into the arenas of `into`, a state the caller no longer needs (double buffering: pass the
+ * state of two updates ago; `blank()` makes the second buffer), or into fresh arenas when `into` is omitted.
+ * Every network and moment changes on every SAC update, so every arena of `into` is overwritten and none is
+ * carried over; two states never share an arena. Workspaces, gradient arenas, the concatenated critic
+ * inputs, log α's one-element Adam buffers and the layer views (cut once per arena) are allocated once per
+ * engine. With `into` given, an update allocates no arena; what it still allocates is the core RNG's
+ * (`split` into three keys, and the two `normal(key, n·act)` draws, each returning fresh typed arrays of
+ * its bits, uniforms and normals) and the small records of the returned state and metrics.
  *
  * Precision as in `td3.ts`: each element-wise tensor op of the reference is one float32 op here
  * (`Math.fround`), reductions are summed in float64 and rounded once, Adam and the soft updates are
@@ -24,7 +32,7 @@
  */
 import type { SacConfig } from "../core/agents/sac.ts";
 import type { Batch } from "../core/batch.ts";
-import { type Key, normal, split } from "../core/rng.ts";
+import { type Key, keyFromSeed, normal, split } from "../core/rng.ts";
 import { adamStep, softUpdate } from "./adam.ts";
 import type { Gemm } from "./gemm.ts";
 import {
@@ -38,7 +46,7 @@ import {
   mlpWorkspace,
 } from "./mlp.ts";
 
-/** Everything SAC learns and carries between updates, as arenas (read-only: states share nothing mutable). */
+/** Everything SAC learns and carries between updates, as arenas; two states never share an arena. */
 export interface SacEngineState {
   /** Policy π_φ, `mlpLayout([obs, ...hidden, 2·act])`, last layer's columns `[mean | log σ]`. */
   readonly actor: Float32Array;
@@ -109,13 +117,23 @@ export interface SacEngine {
   /** Layout of each critic arena (and targets', and moments'). */
   readonly criticLayout: MlpLayout;
   /**
-   * One SAC update; does not mutate `state`.
+   * One SAC update; never mutates `state`. The new state is written into the arenas of `into`, a state the
+   * caller no longer needs (double buffering: pass the state of two updates ago, so that a steady run
+   * allocates no arena), or into fresh arenas. `into` must not share an arena with `state`.
    *
    * @param state the current state
    * @param batch `config.batchSize` transitions
+   * @param into the arenas to reuse (their contents are overwritten), default new ones
    * @returns the new state and the metrics
+   * @throws {RangeError} when the batch has another size, or `into` shares an arena with `state`
    */
-  update(state: SacEngineState, batch: Batch): readonly [SacEngineState, SacEngineMetrics];
+  update(
+    state: SacEngineState,
+    batch: Batch,
+    into?: SacEngineState,
+  ): readonly [SacEngineState, SacEngineMetrics];
+  /** Fresh, zeroed arenas of a state (scalars, counts, key and updates zero), e.g. the second buffer. */
+  blank(): SacEngineState;
 }
 
 const f = Math.fround;
@@ -231,9 +249,41 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
   /** Write concat(s, a) rows into `dst`, `s` `[n, obs]` and `a` `[n, act]`. */
   const concatRows = (s: Float32Array, a: Float32Array, dst: Float32Array) => {
     for (let i = 0; i < n; i++) {
-      dst.set(s.subarray(i * obs, (i + 1) * obs), i * inQ);
-      dst.set(a.subarray(i * act, (i + 1) * act), i * inQ + obs);
+      for (let j = 0; j < obs; j++) dst[i * inQ + j] = s[i * obs + j];
+      for (let j = 0; j < act; j++) dst[i * inQ + obs + j] = a[i * act + j];
     }
+  };
+  /** Layer views of an arena, cut once per arena (with double buffering, two per network). */
+  const viewCache = new WeakMap<Float32Array, MlpViews>();
+  const views = (layout: MlpLayout, arena: Float32Array): MlpViews => {
+    let v = viewCache.get(arena);
+    if (v === undefined) viewCache.set(arena, v = mlpViews(layout, arena));
+    return v;
+  };
+  const blank = (): SacEngineState => {
+    const [a, c] = [actorLayout.length, criticLayout.length];
+    const zeros = (length: number) => new Float32Array(length);
+    return {
+      actor: zeros(a),
+      q1: zeros(c),
+      q2: zeros(c),
+      q1Target: zeros(c),
+      q2Target: zeros(c),
+      actorM: zeros(a),
+      actorV: zeros(a),
+      actorCount: 0,
+      q1M: zeros(c),
+      q1V: zeros(c),
+      q2M: zeros(c),
+      q2V: zeros(c),
+      criticCount: 0,
+      logAlpha: 0,
+      logAlphaM: 0,
+      logAlphaV: 0,
+      alphaCount: 0,
+      key: state0Key,
+      updates: 0,
+    };
   };
 
   /**
@@ -271,18 +321,27 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
     }
   };
 
-  const update = (state: SacEngineState, batch: Batch): readonly [SacEngineState, SacEngineMetrics] => {
+  const update = (
+    state: SacEngineState,
+    batch: Batch,
+    into: SacEngineState = blank(),
+  ): readonly [SacEngineState, SacEngineMetrics] => {
     if (batch.size !== n) throw new RangeError(`batch of ${batch.size}, the engine is for ${n}`);
+    for (const name of SAC_ARENAS) {
+      for (const other of SAC_ARENAS) {
+        if (into[name] === state[other]) throw new RangeError("update: `into` shares an arena with `state`");
+      }
+    }
     const [key, nextKey, piKey] = split(state.key, 3);
     const s = batch.observations, s2 = batch.nextObservations;
     const alpha = f(Math.exp(state.logAlpha));
-    const actor = mlpViews(actorLayout, state.actor);
+    const actor = views(actorLayout, state.actor);
 
     // 1. Target: a' ~ π(·|s') (current policy); y = r + γ(1−d)(min(Q'₁, Q'₂)(s', a') − α log π(a'|s')).
     concatRows(s2, batch.actions, nextSa); // action columns overwritten just below
     sampleInto(actor, s2, normal(nextKey, n * act), nextSa, logProbNext);
-    const q1Next = mlpForward(gemm, criticLayout, mlpViews(criticLayout, state.q1Target), nextSa, n, wsQ1);
-    const q2Next = mlpForward(gemm, criticLayout, mlpViews(criticLayout, state.q2Target), nextSa, n, wsQ2);
+    const q1Next = mlpForward(gemm, criticLayout, views(criticLayout, state.q1Target), nextSa, n, wsQ1);
+    const q2Next = mlpForward(gemm, criticLayout, views(criticLayout, state.q2Target), nextSa, n, wsQ2);
     for (let i = 0; i < n; i++) {
       const soft = f(Math.min(q1Next[i], q2Next[i]) - f(alpha * logProbNext[i]));
       const notDone = f(1 - batch.terminated[i]);
@@ -291,8 +350,9 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
 
     // 2. Critics: L = mean(Q₁ − y)² + mean(Q₂ − y)², dL/dQⱼ = 2(Qⱼ − y)/n; one Adam step on both.
     concatRows(s, batch.actions, sa);
-    const q1Out = mlpForward(gemm, criticLayout, mlpViews(criticLayout, state.q1), sa, n, wsQ1);
-    const q2Out = mlpForward(gemm, criticLayout, mlpViews(criticLayout, state.q2), sa, n, wsQ2);
+    const q1 = views(criticLayout, state.q1), q2 = views(criticLayout, state.q2);
+    const q1Out = mlpForward(gemm, criticLayout, q1, sa, n, wsQ1);
+    const q2Out = mlpForward(gemm, criticLayout, q2, sa, n, wsQ2);
     let sum1 = 0, sum2 = 0;
     for (let i = 0; i < n; i++) {
       const e1 = f(q1Out[i] - y[i]), e2 = f(q2Out[i] - y[i]);
@@ -302,10 +362,10 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
       dQ2[i] = f(2 * e2) * invN;
     }
     const criticLoss = f(f(f(sum1) / n) + f(f(sum2) / n));
-    mlpBackward(gemm, criticLayout, mlpViews(criticLayout, state.q1), wsQ1, dQ1, gQ1);
-    mlpBackward(gemm, criticLayout, mlpViews(criticLayout, state.q2), wsQ2, dQ2, gQ2);
+    mlpBackward(gemm, criticLayout, q1, wsQ1, dQ1, gQ1);
+    mlpBackward(gemm, criticLayout, q2, wsQ2, dQ2, gQ2);
     const criticCount = state.criticCount + 1;
-    const newQ1 = newAdamArenas(criticLayout.length), newQ2 = newAdamArenas(criticLayout.length);
+    const newQ1 = { p: into.q1, m: into.q1M, v: into.q1V }, newQ2 = { p: into.q2, m: into.q2M, v: into.q2V };
     adamStep({ p: state.q1, m: state.q1M, v: state.q1V }, gQ1.arena, criticCount, criticAdam, newQ1);
     adamStep({ p: state.q2, m: state.q2M, v: state.q2V }, gQ2.arena, criticCount, criticAdam, newQ2);
 
@@ -313,7 +373,7 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
     concatRows(s, batch.actions, sPi); // action columns overwritten by ã
     const piEps = normal(piKey, n * act);
     sampleInto(actor, s, piEps, sPi, logProb);
-    const q1New = mlpViews(criticLayout, newQ1.p), q2New = mlpViews(criticLayout, newQ2.p);
+    const q1New = views(criticLayout, newQ1.p), q2New = views(criticLayout, newQ2.p);
     const q1Pi = mlpForward(gemm, criticLayout, q1New, sPi, n, wsQ1);
     const q2Pi = mlpForward(gemm, criticLayout, q2New, sPi, n, wsQ2);
     let sumJ = 0;
@@ -343,7 +403,7 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
     }
     mlpBackward(gemm, actorLayout, actor, wsActor, dZ, gActor);
     const actorCount = state.actorCount + 1;
-    const newActor = newAdamArenas(actorLayout.length);
+    const newActor = { p: into.actor, m: into.actorM, v: into.actorV };
     adamStep(
       { p: state.actor, m: state.actorM, v: state.actorV },
       gActor.arena,
@@ -368,8 +428,7 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
     adamStep(alphaFrom, alphaGrad, alphaCount, alphaAdam, alphaTo);
 
     // 5. Soft target updates from the critics of step 2.
-    const q1Target = new Float32Array(criticLayout.length);
-    const q2Target = new Float32Array(criticLayout.length);
+    const { q1Target, q2Target } = into;
     softUpdate(state.q1Target, newQ1.p, config.tau, q1Target);
     softUpdate(state.q2Target, newQ2.p, config.tau, q2Target);
     return [{
@@ -395,8 +454,26 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
     }, { criticLoss, actorLoss, alphaLoss: -f(sumK), alpha, entropy: -f(sumLogProb) }];
   };
 
-  return { config, actorLayout, criticLayout, update };
+  return { config, actorLayout, criticLayout, update, blank };
 }
+
+/** The arena fields of a SAC engine state (log α and its moments are numbers, not arenas). */
+export const SAC_ARENAS = [
+  "actor",
+  "q1",
+  "q2",
+  "q1Target",
+  "q2Target",
+  "actorM",
+  "actorV",
+  "q1M",
+  "q1V",
+  "q2M",
+  "q2V",
+] as const;
+
+/** The key of a blank state (any key: a blank state is overwritten before it is read). */
+const state0Key = keyFromSeed(0);
 
 // tfjs cpu's softplus, which mirrors TensorFlow's: exp(x) below log(ε₃₂) + 2, x above its negation.
 const SOFTPLUS_THRESHOLD = Math.log(1.1920928955078125e-7) + 2;
@@ -406,9 +483,4 @@ function softplus(x: number): number {
   if (x < SOFTPLUS_THRESHOLD) return Math.exp(x);
   if (x > -SOFTPLUS_THRESHOLD) return x;
   return Math.log(1 + Math.exp(x));
-}
-
-/** Fresh parameter and moment arenas of one length (the new state's, in this first version). */
-function newAdamArenas(length: number) {
-  return { p: new Float32Array(length), m: new Float32Array(length), v: new Float32Array(length) };
 }
