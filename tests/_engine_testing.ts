@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import type { Batch } from "../src/core/batch.ts";
 import type { MlpParams } from "../src/core/nn/mlp.ts";
+import type { GaussianPolicyParams } from "../src/core/nn/squashed_gaussian.ts";
 import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
 import { type Gemm, referenceGemm } from "../src/engine/gemm.ts";
 import { type MlpLayout, mlpViews } from "../src/engine/mlp.ts";
@@ -77,3 +78,25 @@ export function arenaError(a: Float32Array, b: Float32Array): number {
 
 /** Relative difference of two scalars (with a floor of 1e-6 on the scale). */
 export const relDiff = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-6, Math.abs(b));
+
+/**
+ * A squashed Gaussian policy's tensors (or a moment tree shaped like it) read into the engine's policy arena
+ * of `layout`: the trunk's layers as `packMlp`, the two heads side by side in the last layer, W's columns
+ * and b `[mean | log σ]`.
+ */
+export function packGaussianPolicy(layout: MlpLayout, params: GaussianPolicyParams): Float32Array {
+  const views = mlpViews(layout);
+  params.trunk.forEach((p, l) => {
+    views.w[l].set(p.w.dataSync());
+    views.b[l].set(p.b.dataSync());
+  });
+  const last = layout.layers.length - 1, act = layout.layers[last].fanOut / 2;
+  const mw = params.mean.w.dataSync(), sw = params.logStd.w.dataSync();
+  for (let r = 0; r < layout.layers[last].fanIn; r++) {
+    views.w[last].set(mw.subarray(r * act, (r + 1) * act), r * 2 * act);
+    views.w[last].set(sw.subarray(r * act, (r + 1) * act), r * 2 * act + act);
+  }
+  views.b[last].set(params.mean.b.dataSync());
+  views.b[last].set(params.logStd.b.dataSync(), act);
+  return views.arena;
+}

@@ -1,0 +1,517 @@
+/**
+ * The value-network SAC update (Haarnoja et al. 2018a: twin critics, a state-value network V with a
+ * Polyak-averaged target V', fixed temperature α, the lecture's optional penalty on the policy) on the fused
+ * CPU engine: the same reducer as `core/agents/sac_v.ts`'s `makeSacV(config).update`, in its order, written
+ * out over Float32Array arenas with every matrix product behind {@link Gemm}. Structure and naming follow
+ * `td3.ts` and `sac.ts`: `update` is the algorithm as named steps over buffers allocated once by
+ * {@link makeSacVEngine}.
+ *
+ * The policy arena is `sac.ts`'s: the reference's two linear heads (mean, log σ) are ONE last layer of width
+ * 2·act, `mlpLayout([obs, ...hidden, 2·act])`, its W `[last, 2·act]` with columns `[mean | log σ]` and its b
+ * `[b_mean | b_logStd]`; the Adam moments are laid out alike.
+ *
+ * State and memory. {@link SacVEngineState} is plain data; `update` never writes into its input state.
+ * Every network and moment changes on every update, so the new state is written whole into the arenas of
+ * `into` (double buffering as in `td3.ts`: pass the state of two updates ago, and a steady run allocates no
+ * arena or buffer, only the RNG's keys and normal draws and the few small records it returns), or into fresh
+ * arenas. Workspaces, gradient arenas and the concatenated critic inputs are allocated once per engine.
+ *
+ * Precision as in `sac.ts`: each element-wise tensor op of the reference is one float32 op here
+ * (`Math.fround`), reductions are summed in float64 and rounded once, Adam and the soft update are
+ * bit-exact, products differ by the GEMM's summation order, and the policy head's backward is the closed
+ * form derived below (a few float32 ulps per element from tfjs's op-by-op gradient). See the tests for the
+ * tolerances.
+ *
+ * @module
+ */
+import type { SacVConfig } from "../core/agents/sac_v.ts";
+import type { Batch } from "../core/batch.ts";
+import { type Key, normal, split } from "../core/rng.ts";
+import { adamStep, softUpdate } from "./adam.ts";
+import type { Gemm } from "./gemm.ts";
+import {
+  mlpBackward,
+  type MlpBackwardOptions,
+  mlpForward,
+  type MlpLayout,
+  mlpLayout,
+  type MlpViews,
+  mlpViews,
+  mlpWorkspace,
+} from "./mlp.ts";
+
+/** Everything SAC-V learns and carries between updates, as arenas; two states never share an arena. */
+export interface SacVEngineState {
+  /** Policy π_φ, `mlpLayout([obs, ...hidden, 2·act])`, last layer's columns `[mean | log σ]`. */
+  readonly actor: Float32Array;
+  /** Critic Q_θ₁, `mlpLayout([obs + act, ...hidden, 1])`. */
+  readonly q1: Float32Array;
+  /** Critic Q_θ₂, same layout. */
+  readonly q2: Float32Array;
+  /** Value network V_ψ, `mlpLayout([obs, ...hidden, 1])`. */
+  readonly value: Float32Array;
+  /** Target value network V_ψ', same layout. */
+  readonly valueTarget: Float32Array;
+  /** Adam first moment of the policy. */
+  readonly actorM: Float32Array;
+  /** Adam second moment of the policy. */
+  readonly actorV: Float32Array;
+  /** Adam step count of the policy. */
+  readonly actorCount: number;
+  /** Adam first moment of Q₁ (one Adam over both critics: moments per leaf). */
+  readonly q1M: Float32Array;
+  /** Adam second moment of Q₁. */
+  readonly q1V: Float32Array;
+  /** Adam first moment of Q₂. */
+  readonly q2M: Float32Array;
+  /** Adam second moment of Q₂. */
+  readonly q2V: Float32Array;
+  /** Adam step count shared by both critics. */
+  readonly criticCount: number;
+  /** Adam first moment of V. */
+  readonly valueM: Float32Array;
+  /** Adam second moment of V. */
+  readonly valueV: Float32Array;
+  /** Adam step count of V. */
+  readonly valueCount: number;
+  /** RNG key for the policy samples of the update (core `rng.ts`). */
+  readonly key: Key;
+  /** Number of updates done. */
+  readonly updates: number;
+}
+
+/** {@link makeSacVEngine}'s config: SAC-V's hyperparameters and the batch size the workspaces are sized for. */
+export interface SacVEngineConfig extends SacVConfig {
+  /** Transitions per batch; every batch passed to `update` must have this size. */
+  readonly batchSize: number;
+}
+
+/** Diagnostics of one engine update, as numbers, named as the reference's metrics. */
+export interface SacVEngineMetrics {
+  /** MSE(Q₁, y_q) + MSE(Q₂, y_q) before the critic step. */
+  readonly criticLoss: number;
+  /** mean(α log π(ã|s) − min_j Q_j(s, ã)) (+ the policy penalty) before the policy step, new critics. */
+  readonly actorLoss: number;
+  /** MSE(V(s), y_v) before the value step. */
+  readonly valueLoss: number;
+  /** −mean log π(ã|s) under the policy the update started from. */
+  readonly entropy: number;
+}
+
+/** A SAC-V engine: its layouts and the update reducer over preallocated workspaces. */
+export interface SacVEngine {
+  /** The config it was built for. */
+  readonly config: SacVEngineConfig;
+  /** Layout of the policy arena (and its moments'): `[obs, ...hidden, 2·act]`. */
+  readonly actorLayout: MlpLayout;
+  /** Layout of each critic arena (and its moments'): `[obs + act, ...hidden, 1]`. */
+  readonly criticLayout: MlpLayout;
+  /** Layout of the value arenas (V, V' and V's moments): `[obs, ...hidden, 1]`. */
+  readonly valueLayout: MlpLayout;
+  /**
+   * One SAC-V update; never mutates `state`. The new state is written into the arenas of `into`, a state
+   * the caller no longer needs (double buffering: pass the state of two updates ago, so that a steady run
+   * allocates no arena), or into fresh arenas. `into` must not share an arena with `state`.
+   *
+   * @param state the current state
+   * @param batch `config.batchSize` transitions
+   * @param into the arenas to reuse (their contents are overwritten), default new ones
+   * @returns the new state and the metrics
+   * @throws {RangeError} on a batch of another size, or when `into` shares an arena with `state`
+   */
+  update(
+    state: SacVEngineState,
+    batch: Batch,
+    into?: SacVEngineState,
+  ): readonly [SacVEngineState, SacVEngineMetrics];
+  /** Fresh, zeroed arenas of a state (counts, key and updates zero), e.g. the second buffer. */
+  blank(): SacVEngineState;
+}
+
+const f = Math.fround;
+
+// The clamp of log σ, as `LOG_STD_MIN` / `LOG_STD_MAX` in `core/nn/squashed_gaussian.ts` (not imported: that
+// module loads tfjs, which the engine must not; the test checks they agree via SAC_V_LOG_STD_BOUNDS).
+const LOG_STD_MIN = -20;
+const LOG_STD_MAX = 2;
+/** The engine's clamp of log σ, `[min, max]`; equal to the reference's (checked by the test). */
+export const SAC_V_LOG_STD_BOUNDS: readonly [number, number] = [LOG_STD_MIN, LOG_STD_MAX];
+
+/*
+ * The math, derived. n transitions, h = (high − low)/2 and center = (high + low)/2 per action dimension,
+ * Q_j(s, a) = MLP_θj(concat(s, a)), V(s) = MLP_ψ(s), α the fixed temperature, ρ = policyReg.
+ *
+ * 0. The squashed Gaussian head, exactly `sac.ts`'s step 0. With z = MLP_φ(s) `[n, 2·act]`:
+ *      μ = z[:, :act],  ℓ = clip(z[:, act:], −20, 2),  σ = exp(ℓ),  u = μ + σ ⊙ ε,  ã = center + h ⊙ tanh(u),
+ *      log π_i = Σ_j [ −ε²/2 − ℓ − ½log 2π − ltd(u) ]_ij − Σ_j log h_j,  ltd(u) = 2(log 2 − u − softplus(−2u)).
+ *    Backward, given G_i = dL/d log π_i and A_ij = dL/dã_ij:
+ *      dL/du = A ⊙ h ⊙ (1 − tanh²u) + 2G(1 − 2 sigmoid(−2u))   (the second term is −G·ltd'(u));
+ *      dL/dμ = dL/du;   dL/dℓ = (dL/du ⊙ ε ⊙ σ − G) ⊙ 1[−20 ≤ z_ℓ ≤ 2]   (tfjs's clip gradient).
+ * 1. Critic target (no gradient): y_q = r + γ(1 − d)·V'(s'). V', not V: the bootstrap is the slow target.
+ * 2. Critics. L = mean (Q₁ − y_q)² + mean (Q₂ − y_q)², dL/dQ_j,i = 2(Q_j,i − y_q,i)/n; one Adam over both
+ *    (the shared count incremented once).
+ * 3. Policy, with the critics after step 2, ε from the policy key, ã sampled from the policy the update
+ *    started from:
+ *      J = mean_i (α log π_i − m_i) + ρ·(mean_ij μ_ij² + mean_ij ℓ_ij²),   m_i = min(Q₁, Q₂)(s_i, ã_i).
+ *    The soft part as in `sac.ts`: dJ/d log π_i = α/n; dJ/dm_i = −1/n, routed to Q₁ where Q₁ ≤ Q₂ and to Q₂
+ *    otherwise (tfjs's minimum gradient); backward through both critics to their inputs, summed, whose
+ *    action columns are A; then step 0's backward.
+ *    The penalty (only when ρ ≠ 0, as the reference adds it only then), N = n·act the elements of each mean:
+ *      ∂/∂μ_ij = 2ρ·μ_ij / N,    ∂/∂ℓ_ij = 2ρ·ℓ_ij / N  (ℓ the CLIPPED log σ, so this term too passes the
+ *      clip's mask 1[−20 ≤ z_ℓ ≤ 2]; outside it, ℓ is a constant bound and its penalty has no gradient).
+ *    The reference evaluates the heads a second time for the penalty (same values) and tfjs sums the two
+ *    branches' gradients at the parameters; here they are summed at z (the same sum, by linearity):
+ *      dJ/dz_μ = dL/dμ + 2ρμ/N,   dJ/dz_ℓ = [dL/du ⊙ ε ⊙ σ − G + 2ρℓ/N] ⊙ 1[−20 ≤ z_ℓ ≤ 2].
+ *    Then the policy MLP's backward and one Adam step.
+ * 4. Value, from the same sample as step 3 (the reference draws it again from the same policy and ε, giving
+ *    the same ã and log π) and the critics of step 2, a constant target:
+ *      y_v,i = m_i − α log π_i,   L_V = mean_i (V(s_i) − y_v,i)²,   dL_V/dV_i = 2(V_i − y_v,i)/n.
+ * 5. The soft target update V' ← (1 − τ)V' + τV from the V of step 4.
+ */
+
+/**
+ * Build the SAC-V update over arenas for one config, allocating every workspace once.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeSacVEngine } from "./sac_v.ts";
+ * import { referenceGemm } from "./gemm.ts";
+ *
+ * const engine = makeSacVEngine({
+ *   observationSize: 3, actionSize: 1, bounds: { low: [-2], high: [2] }, hidden: [8, 8], init: "torch",
+ *   actorLr: 1e-3, criticLr: 1e-3, valueLr: 1e-3, alpha: 0.2, policyReg: 0, gamma: 0.99, tau: 0.005,
+ *   batchSize: 16,
+ * }, referenceGemm);
+ * assert.deepEqual(engine.actorLayout.sizes, [3, 8, 8, 2]); // the heads [mean | log σ] as one layer
+ * assert.deepEqual(engine.valueLayout.sizes, [3, 8, 8, 1]);
+ * const [state, metrics] = engine.update(engine.blank(), {
+ *   size: 16, observations: new Float32Array(48), actions: new Float32Array(16),
+ *   rewards: new Float32Array(16), nextObservations: new Float32Array(48), terminated: new Float32Array(16),
+ * });
+ * assert.equal(state.updates, 1);
+ * assert.equal(metrics.criticLoss, 0); // all-zero networks and rewards
+ * ```
+ *
+ * @param config SAC-V's hyperparameters and the batch size
+ * @param gemm the matrix product provider
+ * @returns the engine
+ * @throws {RangeError} when the bounds do not have `actionSize` entries per side
+ */
+export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine {
+  const { observationSize: obs, actionSize: act, hidden, bounds, batchSize: n } = config;
+  if (bounds.low.length !== act || bounds.high.length !== act) {
+    throw new RangeError(`bounds must have ${act} entries per side`);
+  }
+  const inQ = obs + act;
+  const out = 2 * act; // policy outputs: [mean | log σ]
+  const actorLayout = mlpLayout([obs, ...hidden, out]);
+  const criticLayout = mlpLayout([inQ, ...hidden, 1]);
+  const valueLayout = mlpLayout([obs, ...hidden, 1]);
+
+  // Constants as tfjs sees them: float32 tensors of the float64 values.
+  const half = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] - lo) / 2);
+  const center = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] + lo) / 2);
+  const logScale = f(bounds.low.reduce((acc, lo, j) => acc + Math.log((bounds.high[j] - lo) / 2), 0));
+  const halfLog2Pi = f(0.5 * Math.log(2 * Math.PI));
+  const ln2 = f(Math.LN2);
+  const invN = f(1 / n);
+  const gamma = f(config.gamma);
+  const alpha = f(config.alpha);
+  const reg = f(config.policyReg);
+  const heads = n * act; // elements of each penalty mean
+  const regScale = f(reg / heads); // tfjs's mean gradient of the penalty: f(ρ / N)
+
+  // Workspaces, shared across phases: wsActor serves π(s); wsQ1 / wsQ2 serve Q₁ / Q₂, then the policy
+  // loss's new Q₁ / Q₂; wsV serves V'(s'), then V(s).
+  const wsActor = mlpWorkspace(actorLayout, n);
+  const wsQ1 = mlpWorkspace(criticLayout, n);
+  const wsQ2 = mlpWorkspace(criticLayout, n);
+  const wsV = mlpWorkspace(valueLayout, n);
+  // Critic inputs [n, obs + act]: (s, a) for the critics, (s, ã) for the policy and the value target.
+  const sa = new Float32Array(n * inQ);
+  const sPi = new Float32Array(n * inQ);
+  const yQ = new Float32Array(n);
+  const yV = new Float32Array(n);
+  const dQ1 = new Float32Array(n);
+  const dQ2 = new Float32Array(n);
+  const dV = new Float32Array(n);
+  const logProb = new Float32Array(n); // log π(ã|s)
+  // Kept from the sample for step 0's backward.
+  const tanhU = new Float32Array(n * act);
+  const sigmoidM2u = new Float32Array(n * act); // sigmoid(−2u)
+  const std = new Float32Array(n * act);
+  const dSa = new Float32Array(n * inQ); // dJ/d[s, ã], summed over both critics
+  const dZ = new Float32Array(n * out); // dJ/dz, z the policy MLP's output
+  // Gradient arenas and their views, cut once.
+  const gActor = mlpViews(actorLayout);
+  const gQ1 = mlpViews(criticLayout);
+  const gQ2 = mlpViews(criticLayout);
+  const gV = mlpViews(valueLayout);
+  const throughQ1: MlpBackwardOptions = { dx: dSa };
+  const throughQ2: MlpBackwardOptions = { dx: dSa, accumulate: true }; // gQ2 is scratch there
+  const actorAdam = { lr: config.actorLr };
+  const criticAdam = { lr: config.criticLr };
+  const valueAdam = { lr: config.valueLr };
+
+  /** Write concat(s, a) rows into `dst`, `s` `[n, obs]` and `a` `[n, act]`. */
+  const concatRows = (s: Float32Array, a: Float32Array, dst: Float32Array) => {
+    for (let i = 0; i < n; i++) {
+      dst.set(s.subarray(i * obs, (i + 1) * obs), i * inQ);
+      dst.set(a.subarray(i * act, (i + 1) * act), i * inQ + obs);
+    }
+  };
+  /** Layer views of an arena, cut once per arena (with double buffering, two per network). */
+  const viewCache = new WeakMap<Float32Array, MlpViews>();
+  const views = (layout: MlpLayout, arena: Float32Array): MlpViews => {
+    let v = viewCache.get(arena);
+    if (v === undefined) viewCache.set(arena, v = mlpViews(layout, arena));
+    return v;
+  };
+  const blank = (): SacVEngineState => {
+    const [a, c, v] = [actorLayout.length, criticLayout.length, valueLayout.length];
+    const zeros = (length: number) => new Float32Array(length);
+    return {
+      actor: zeros(a),
+      q1: zeros(c),
+      q2: zeros(c),
+      value: zeros(v),
+      valueTarget: zeros(v),
+      actorM: zeros(a),
+      actorV: zeros(a),
+      actorCount: 0,
+      q1M: zeros(c),
+      q1V: zeros(c),
+      q2M: zeros(c),
+      q2V: zeros(c),
+      criticCount: 0,
+      valueM: zeros(v),
+      valueV: zeros(v),
+      valueCount: 0,
+      key: state0Key,
+      updates: 0,
+    };
+  };
+
+  /**
+   * Step 0's forward: ã = rescale(tanh(μ + σ ⊙ ε)) into the action columns of `dst` (`[n, obs + act]`, s
+   * columns already there) and log π(ã|s) into `logProb`, keeping tanh u, sigmoid(−2u) and σ for the
+   * backward. Op for op as `samplePolicy`; z stays in `wsActor.out`.
+   */
+  const sampleInto = (actor: MlpViews, s: Float32Array, eps: Float32Array, dst: Float32Array) => {
+    const z = mlpForward(gemm, actorLayout, actor, s, n, wsActor);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let j = 0; j < act; j++) {
+        const k = i * act + j;
+        const raw = z[i * out + act + j];
+        const ls = raw > LOG_STD_MAX ? LOG_STD_MAX : raw < LOG_STD_MIN ? LOG_STD_MIN : raw;
+        const sd = f(Math.exp(ls));
+        const e = eps[k];
+        const u = f(z[i * out + j] + f(sd * e));
+        const gaussian = f(f(f(-0.5 * f(e * e)) - ls) - halfLog2Pi);
+        const ltd = f(2 * f(f(ln2 - u) - f(softplus(f(-2 * u)))));
+        sum += f(gaussian - ltd);
+        const t = f(Math.tanh(u));
+        tanhU[k] = t;
+        sigmoidM2u[k] = 1 / (1 + Math.exp(2 * u));
+        std[k] = sd;
+        dst[i * inQ + obs + j] = f(f(t * half[j]) + center[j]);
+      }
+      logProb[i] = f(f(sum) - logScale);
+    }
+  };
+
+  const update = (
+    state: SacVEngineState,
+    batch: Batch,
+    into: SacVEngineState = blank(),
+  ): readonly [SacVEngineState, SacVEngineMetrics] => {
+    if (batch.size !== n) throw new RangeError(`batch of ${batch.size}, the engine is for ${n}`);
+    for (const name of SAC_V_ARENAS) {
+      for (const other of SAC_V_ARENAS) {
+        if (into[name] === state[other]) throw new RangeError("update: `into` shares an arena with `state`");
+      }
+    }
+    const [key, piKey] = split(state.key);
+    const s = batch.observations;
+
+    // 1. Critic target: y_q = r + γ(1−d)·V'(s').
+    const vNext = mlpForward(
+      gemm,
+      valueLayout,
+      views(valueLayout, state.valueTarget),
+      batch.nextObservations,
+      n,
+      wsV,
+    );
+    for (let i = 0; i < n; i++) {
+      const notDone = f(1 - batch.terminated[i]);
+      yQ[i] = f(batch.rewards[i] + f(f(notDone * gamma) * vNext[i]));
+    }
+
+    // 2. Critics: L = mean(Q₁ − y_q)² + mean(Q₂ − y_q)², dL/dQⱼ = 2(Qⱼ − y_q)/n; one Adam step on both.
+    concatRows(s, batch.actions, sa);
+    const q1 = views(criticLayout, state.q1), q2 = views(criticLayout, state.q2);
+    const q1Out = mlpForward(gemm, criticLayout, q1, sa, n, wsQ1);
+    const q2Out = mlpForward(gemm, criticLayout, q2, sa, n, wsQ2);
+    let sum1 = 0, sum2 = 0;
+    for (let i = 0; i < n; i++) {
+      const e1 = f(q1Out[i] - yQ[i]), e2 = f(q2Out[i] - yQ[i]);
+      sum1 += f(e1 * e1);
+      sum2 += f(e2 * e2);
+      dQ1[i] = f(2 * e1) * invN; // as tfjs's gradient: f(f(2·(Q − y))·f(1/n))
+      dQ2[i] = f(2 * e2) * invN;
+    }
+    const criticLoss = f(f(f(sum1) / n) + f(f(sum2) / n));
+    mlpBackward(gemm, criticLayout, q1, wsQ1, dQ1, gQ1);
+    mlpBackward(gemm, criticLayout, q2, wsQ2, dQ2, gQ2);
+    const criticCount = state.criticCount + 1;
+    const newQ1 = { p: into.q1, m: into.q1M, v: into.q1V }, newQ2 = { p: into.q2, m: into.q2M, v: into.q2V };
+    adamStep({ p: state.q1, m: state.q1M, v: state.q1V }, gQ1.arena, criticCount, criticAdam, newQ1);
+    adamStep({ p: state.q2, m: state.q2M, v: state.q2V }, gQ2.arena, criticCount, criticAdam, newQ2);
+
+    // 3. Policy: J = mean(α log π − min(Q₁, Q₂))(s, ã) + ρ(mean μ² + mean ℓ²) with the new critics.
+    const actor = views(actorLayout, state.actor);
+    const piEps = normal(piKey, n * act);
+    concatRows(s, batch.actions, sPi); // action columns overwritten by ã
+    sampleInto(actor, s, piEps, sPi);
+    const q1New = views(criticLayout, newQ1.p), q2New = views(criticLayout, newQ2.p);
+    const q1Pi = mlpForward(gemm, criticLayout, q1New, sPi, n, wsQ1);
+    const q2Pi = mlpForward(gemm, criticLayout, q2New, sPi, n, wsQ2);
+    let sumJ = 0, sumLogProb = 0;
+    for (let i = 0; i < n; i++) {
+      const first = q1Pi[i] <= q2Pi[i];
+      const m = first ? q1Pi[i] : q2Pi[i];
+      const alphaLogProb = f(alpha * logProb[i]);
+      sumJ += f(f(alphaLogProb - m) / n); // tfjs's mean: Σ f(x/n)
+      sumLogProb += f(logProb[i] / n);
+      yV[i] = f(m - alphaLogProb); // step 4's target, from this same sample
+      dQ1[i] = first ? -invN : 0;
+      dQ2[i] = first ? 0 : -invN;
+    }
+    let actorLoss = f(sumJ);
+    const z = wsActor.out;
+    if (reg !== 0) {
+      let sumMean = 0, sumLogStd = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < act; j++) {
+          const mu = z[i * out + j], raw = z[i * out + act + j];
+          const ls = raw > LOG_STD_MAX ? LOG_STD_MAX : raw < LOG_STD_MIN ? LOG_STD_MIN : raw;
+          sumMean += f(f(mu * mu) / heads);
+          sumLogStd += f(f(ls * ls) / heads);
+        }
+      }
+      actorLoss = f(actorLoss + f(reg * f(f(sumMean) + f(sumLogStd))));
+    }
+    mlpBackward(gemm, criticLayout, q1New, wsQ1, dQ1, gQ1, throughQ1); // gQ1, gQ2 are scratch here
+    mlpBackward(gemm, criticLayout, q2New, wsQ2, dQ2, gQ2, throughQ2);
+    const g = f(invN * alpha), twoG = 2 * g; // dJ/d log π_i, the same for every i
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < act; j++) {
+        const k = i * act + j;
+        const t = tanhU[k];
+        const fromAction = f(f(dSa[i * inQ + obs + j] * half[j]) * f(1 - f(t * t)));
+        const fromLtd = f(twoG - 2 * f(twoG * sigmoidM2u[k])); // 2G(1 − 2 sigmoid(−2u))
+        const du = f(fromAction + fromLtd);
+        const mu = z[i * out + j], raw = z[i * out + act + j];
+        const inside = raw >= LOG_STD_MIN && raw <= LOG_STD_MAX;
+        const dLogStd = f(f(f(du * piEps[k]) * std[k]) - g); // through σ, and −ℓ
+        if (reg === 0) {
+          dZ[i * out + j] = du;
+          dZ[i * out + act + j] = inside ? dLogStd : 0;
+        } else {
+          // The penalty's 2ρx/N as tfjs's square and mean gradients: f(f(ρ/N)·2x); inside the clip ℓ = z.
+          dZ[i * out + j] = f(du + f(regScale * 2 * mu));
+          dZ[i * out + act + j] = inside ? f(dLogStd + f(regScale * 2 * raw)) : 0;
+        }
+      }
+    }
+    mlpBackward(gemm, actorLayout, actor, wsActor, dZ, gActor);
+    const actorCount = state.actorCount + 1;
+    const newActor = { p: into.actor, m: into.actorM, v: into.actorV };
+    adamStep(
+      { p: state.actor, m: state.actorM, v: state.actorV },
+      gActor.arena,
+      actorCount,
+      actorAdam,
+      newActor,
+    );
+
+    // 4. Value: L_V = mean(V(s) − y_v)², y_v = min(Q₁, Q₂)(s, ã) − α log π(ã|s) from step 3.
+    const value = views(valueLayout, state.value);
+    const vOut = mlpForward(gemm, valueLayout, value, s, n, wsV);
+    let sumV = 0;
+    for (let i = 0; i < n; i++) {
+      const e = f(vOut[i] - yV[i]);
+      sumV += f(e * e);
+      dV[i] = f(2 * e) * invN;
+    }
+    const valueLoss = f(f(sumV) / n);
+    mlpBackward(gemm, valueLayout, value, wsV, dV, gV);
+    const valueCount = state.valueCount + 1;
+    const newValue = { p: into.value, m: into.valueM, v: into.valueV };
+    adamStep(
+      { p: state.value, m: state.valueM, v: state.valueV },
+      gV.arena,
+      valueCount,
+      valueAdam,
+      newValue,
+    );
+
+    // 5. Soft target update of V' from the V of step 4.
+    softUpdate(state.valueTarget, newValue.p, config.tau, into.valueTarget);
+    return [{
+      actor: newActor.p,
+      q1: newQ1.p,
+      q2: newQ2.p,
+      value: newValue.p,
+      valueTarget: into.valueTarget,
+      actorM: newActor.m,
+      actorV: newActor.v,
+      actorCount,
+      q1M: newQ1.m,
+      q1V: newQ1.v,
+      q2M: newQ2.m,
+      q2V: newQ2.v,
+      criticCount,
+      valueM: newValue.m,
+      valueV: newValue.v,
+      valueCount,
+      key,
+      updates: state.updates + 1,
+    }, { criticLoss, actorLoss, valueLoss, entropy: -f(sumLogProb) }];
+  };
+
+  return { config, actorLayout, criticLayout, valueLayout, update, blank };
+}
+
+/** The arena fields of a SAC-V engine state. */
+export const SAC_V_ARENAS = [
+  "actor",
+  "q1",
+  "q2",
+  "value",
+  "valueTarget",
+  "actorM",
+  "actorV",
+  "q1M",
+  "q1V",
+  "q2M",
+  "q2V",
+  "valueM",
+  "valueV",
+] as const;
+
+// tfjs cpu's softplus, which mirrors TensorFlow's: exp(x) below log(ε₃₂) + 2, x above its negation.
+const SOFTPLUS_THRESHOLD = Math.log(1.1920928955078125e-7) + 2;
+
+/** softplus(x) = log(1 + eˣ) as tfjs's cpu kernel computes it (the store rounds it). */
+function softplus(x: number): number {
+  if (x < SOFTPLUS_THRESHOLD) return Math.exp(x);
+  if (x > -SOFTPLUS_THRESHOLD) return x;
+  return Math.log(1 + Math.exp(x));
+}
+
+/** The key of a blank state (any key: a blank state is overwritten before it is read). */
+const state0Key = [0, 0] as unknown as Key;
