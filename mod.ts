@@ -1,7 +1,8 @@
 /**
  * Deep reinforcement learning for continuous actions in Deno: TD3 (Fujimoto et al. 2018), SAC with learned
  * temperature (Haarnoja et al. 2018b) and the value-network SAC (Haarnoja et al. 2018a), each a pure reducer
- * over immutable parameter records, driven by splittable Threefry keys, on tfjs.
+ * over immutable parameter records, driven by splittable Threefry keys; the updates run on a fused CPU engine
+ * (OpenBLAS or WebAssembly SIMD) by default, or on tfjs as the readable reference.
  *
  * The core (`rng`, networks, optimizers, agents, exploration noise), the environments and the training
  * loop's step (`loopStep`) are pure: no I/O, no global RNG, no mutation. The runtime (`step`, `disposeTree`,
@@ -11,7 +12,7 @@
  * @example Train TD3 on Pendulum-v1 from code
  * ```ts
  * import { DEFAULTS, TD3_PRESETS, train, useBackend } from "./mod.ts";
- * await useBackend("wasm");
+ * await useBackend(DEFAULTS.backend);
  * await Deno.mkdir("runs/example", { recursive: true });
  * await train({ ...DEFAULTS, ...TD3_PRESETS.tuned, steps: 2000 }, { out: "runs/example" });
  * ```
@@ -156,14 +157,26 @@ export { DEFAULTS, presetFor, SAC_PRESETS, SAC_V_PRESETS, TD3_PRESETS } from "./
 export {
   type BackendName,
   BACKENDS,
+  engineGemm,
   type GemmProvider,
   gemmProvider,
+  matrixProducts,
   useBackend,
 } from "./src/runtime/backend.ts";
+export {
+  type AgentRuntime,
+  agentRuntime,
+  engineRuntime,
+  type RuntimeChoice,
+  tfjsRuntime,
+} from "./src/runtime/agent_runtime.ts";
+export { type Learner, type MetricValues, tfjsLearner } from "./src/core/agents/learner.ts";
+export { type EngineLearner, makeEngineLearner } from "./src/engine/learners.ts";
+export { type Gemm, referenceGemm } from "./src/engine/gemm.ts";
 export { aggregateEvals, type AggregatePoint, firstReaching } from "./src/report/aggregate.ts";
 export { trainSeeds, type TrainSeedsOptions, type TrainSeedsSummary } from "./src/train/train_seeds.ts";
 export { disposeTree, readTensor, step, stepOwned } from "./src/runtime/memory.ts";
-export { type EvalResult, evaluate, type EvaluateOptions } from "./src/runtime/evaluate.ts";
+export { type EvalResult, evaluate, type EvaluateOptions } from "./src/train/evaluate.ts";
 export {
   CHECKPOINT_FILE,
   CHECKPOINT_FORMAT,
@@ -174,7 +187,13 @@ export {
   POLICY_FILE,
   POLICY_FORMAT,
 } from "./src/runtime/checkpoint.ts";
-export { decodePolicy, encodePolicy, loadPolicy, type Policy } from "./src/runtime/policy.ts";
+export {
+  decodePolicy,
+  type DecodePolicyOptions,
+  encodePolicy,
+  loadPolicy,
+  type Policy,
+} from "./src/runtime/policy.ts";
 export { type LoadedRun, loadRun } from "./src/train/resume.ts";
 export { renderEpisode, type Rollout, rollout } from "./src/report/render.ts";
 export { type PendulumFrame, pendulumSvg, type PendulumSvgOptions } from "./src/report/render_pendulum.ts";

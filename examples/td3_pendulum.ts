@@ -92,5 +92,6 @@ for (let t = 1; t <= steps; t++) {
 }
 
 // 3. Deterministic evaluation on ten fixed start states.
-const result = evaluate((o) => agent.act(state, o), { env, keys: split(evalKey, 10) });
+const act = (o: Float32Array, n: number) => readTensor(() => agent.act(state, tf.tensor2d(o, [n, 3])));
+const result = evaluate(act, { env, keys: split(evalKey, 10) });
 console.log(`evaluation: ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)}`);

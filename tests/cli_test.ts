@@ -103,7 +103,7 @@ Deno.test("parseTrainArgs: defaults are TD3 on Pendulum-v1, seed 0, 20000 steps,
   assert.equal(config.env, "Pendulum-v1");
   assert.equal(config.seed, 0);
   assert.equal(config.steps, 20000);
-  assert.equal(config.backend, "wasm");
+  assert.equal(config.backend, "engine");
   assert.deepEqual(config.hidden, TD3_PRESETS.tuned.hidden);
 });
 

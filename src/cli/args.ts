@@ -17,6 +17,7 @@ import {
   type TrainConfig,
   validateConfig,
 } from "../config/train_config.ts";
+import { type BackendName, BACKENDS } from "../config/backends.ts";
 import { DEFAULTS, ENV_RUN_DEFAULTS, presetFor } from "../config/presets.ts";
 
 /** What the command line asks for: help, a new run, or more steps of an existing one. */
@@ -37,6 +38,8 @@ export type Command =
     readonly dir: string;
     /** Total environment steps to reach, if given. */
     readonly steps?: number;
+    /** The backend to continue on, if given (an implementation choice: the results stay comparable). */
+    readonly backend?: BackendName;
   };
 
 const NUMERIC = [
@@ -95,9 +98,10 @@ Usage: deno task train [flags]
   --out DIR                 run folder; must not exist (default runs/ALGO-ENV-seedN, made unique)
   --force                   replace the run folder at --out (only a folder holding nothing but run files)
   --resume DIR              continue the run in DIR from its checkpoint (a --seeds folder: every seed);
-                            only --steps, the new total, may be given too
+                            only --steps, the new total, and --backend may be given too
   --preset NAME             lecture | tuned (default tuned); the flags below override it
-  --backend NAME            wasm | cpu | tensorflow (default wasm)
+  --backend NAME            engine | wasm | cpu | tensorflow (default engine: the fused CPU engine;
+                            the others run the tfjs reference agents on that tfjs backend)
   --eval-every N            evaluate every N steps (default 5000)
   --eval-episodes N         episodes per evaluation (default 10)
   --checkpoint-every N      write checkpoint.safetensors every N steps, replacing the previous one
@@ -201,18 +205,24 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
   const resume = get("resume");
   if (resume !== undefined) {
     if (resume.trim() === "") return E.left("--resume expects a run folder");
-    const other = Object.keys(values).find((k) => k !== "resume" && k !== "steps" && values[k] !== undefined);
+    const allowed = ["resume", "steps", "backend"];
+    const other = Object.keys(values).find((k) => !allowed.includes(k) && values[k] !== undefined);
     if (other !== undefined) {
       return E.left(
         `--${other} cannot be combined with --resume: the run's checkpoint holds its configuration ` +
-          `(only --steps, the new total, can be given)`,
+          `(only --steps, the new total, and --backend can be given)`,
       );
     }
+    const backendText = get("backend");
+    if (backendText !== undefined && !(BACKENDS as readonly string[]).includes(backendText)) {
+      return E.left(`unknown --backend "${backendText}" (known: ${BACKENDS.join(", ")})`);
+    }
+    const backend = backendText === undefined ? {} : { backend: backendText as BackendName };
     const stepsText = get("steps");
-    if (stepsText === undefined) return E.right({ kind: "resume", dir: resume });
+    if (stepsText === undefined) return E.right({ kind: "resume", dir: resume, ...backend });
     const steps = Number(stepsText);
     return /^\d+$/.test(stepsText.trim()) && Number.isSafeInteger(steps) && steps >= 1 && steps <= 1e9
-      ? E.right({ kind: "resume", dir: resume, steps })
+      ? E.right({ kind: "resume", dir: resume, steps, ...backend })
       : E.left(`--steps must be an integer in [1, 1000000000], got ${stepsText}`);
   }
 

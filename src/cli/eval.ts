@@ -7,17 +7,16 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import { type TrainConfig, validateConfig } from "../config/train_config.ts";
-import { useBackend } from "../runtime/backend.ts";
+import { engineGemm, useBackend } from "../runtime/backend.ts";
 import { POLICY_FILE, POLICY_FORMAT, writeFileAtomic } from "../runtime/checkpoint.ts";
 import { openEnv } from "../envs/open_env.ts";
-import { evaluate } from "../runtime/evaluate.ts";
+import { evaluate } from "../train/evaluate.ts";
 import { decodePolicy } from "../runtime/policy.ts";
 import { hasRenderer, RENDERED_ENVS, renderEpisode, rollout } from "../report/render.ts";
 import { decodeSafetensors } from "../formats/safetensors.ts";
 import { evaluationKeys } from "../train/train.ts";
 import { EVAL_USAGE, parseEvalArgs } from "./eval_args.ts";
 import { exists } from "./run_folder.ts";
-import * as tf from "@tensorflow/tfjs";
 
 function fail(message: string, code: number): never {
   console.error(`error: ${message}`);
@@ -78,20 +77,15 @@ export async function main(args: readonly string[]): Promise<void> {
   }
   const backend = await useBackend(command.backend ?? config.backend);
   if (E.isLeft(backend)) fail(backend.left, 2);
-  const decoded = decodePolicy(bytes);
+  const engine = (command.backend ?? config.backend) === "engine" ? await engineGemm() : undefined;
+  const decoded = decodePolicy(bytes, engine === undefined ? {} : { engine });
   if (E.isLeft(decoded)) fail(`${path}: ${decoded.left}`, 2);
   const policy = decoded.right;
 
   const env = openEnv(config.env);
   const seed = command.seed ?? config.seed;
   const keys = evaluationKeys(seed, command.episodes);
-  const result = evaluate(
-    (o) => tf.tensor2d(policy.actBatch(o.dataSync()), [o.shape[0], policy.actionSize]),
-    {
-      env,
-      keys,
-    },
-  );
+  const result = evaluate((o) => policy.actBatch(o), { env, keys });
   console.log(
     `mean return ${result.mean.toFixed(2)} ± ${result.std.toFixed(2)} over ${command.episodes} episodes ` +
       `(deterministic policy of ${config.algo} on ${config.env}, seed ${seed}, ${path})`,

@@ -34,7 +34,7 @@ Usage: deno task eval RUN [flags]
   --seed S                  seed of the episodes' initial states (default: the run's seed, so that the
                             run's own evaluations are reproduced)
   --render FILE             write an animated SVG of the first episode (must not exist yet)
-  --backend NAME            wasm | cpu | tensorflow (default: the run's)
+  --backend NAME            engine | wasm | cpu | tensorflow (default: the run's)
   -h, --help                this text
 `;
 

@@ -7,9 +7,10 @@
  * @module
  */
 import * as E from "fp-ts/lib/Either.js";
+import type { BackendName } from "../config/backends.ts";
 import type { TrainConfig } from "../config/train_config.ts";
 import { type Command, parseTrainArgs, USAGE } from "./args.ts";
-import { gemmProvider, useBackend } from "../runtime/backend.ts";
+import { matrixProducts, useBackend } from "../runtime/backend.ts";
 import { ENGINE_ENV_IDS } from "../config/env_ids.ts";
 import { loadRun } from "../train/resume.ts";
 import { type ResumePoint, train } from "../train/train.ts";
@@ -59,13 +60,14 @@ const EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143
 
 async function trainOne(config: TrainConfig, out: string, resume?: ResumePoint): Promise<void> {
   const tty = Deno.stdout.isTerminal();
+  const products = await matrixProducts(config.backend);
   const encoder = new TextEncoder();
   let lastDraw = 0;
   const from = resume === undefined ? "" : ` from step ${resume.loop.step}`;
   console.log(
     `training ${config.algo} on ${config.env} for ${config.steps} steps${from} (seed ${config.seed}, ` +
       `preset ${config.preset}, backend ${config.backend}` +
-      (config.backend === "wasm" ? `, matrix products by ${gemmProvider()}` : "") + `) into ${out}`,
+      (products === undefined ? "" : `, matrix products by ${products}`) + `) into ${out}`,
   );
   if (resume !== undefined && ENGINE_ENV_IDS.includes(config.env)) {
     console.log(`${config.env} runs on a physics engine whose world cannot be saved: a new episode starts`);
@@ -143,7 +145,12 @@ async function seedFolders(dir: string): Promise<number[] | undefined> {
 }
 
 /** `--resume` of a `--seeds` folder: every seed continues in parallel workers, then the aggregate is redrawn. */
-async function resumeSeeds(dir: string, seeds: number[], steps: number | undefined): Promise<void> {
+async function resumeSeeds(
+  dir: string,
+  seeds: number[],
+  steps: number | undefined,
+  backend: BackendName | undefined,
+): Promise<void> {
   let base: TrainConfig;
   try {
     base = JSON.parse(await Deno.readTextFile(`${dir}/seed-${seeds[0]}/config.json`));
@@ -157,7 +164,7 @@ async function resumeSeeds(dir: string, seeds: number[], steps: number | undefin
     summary = await trainSeeds(base, {
       seeds,
       out: dir,
-      resume: steps === undefined ? {} : { steps },
+      resume: { ...(steps === undefined ? {} : { steps }), ...(backend === undefined ? {} : { backend }) },
       log: (line) => console.log(line),
       shouldStop: () => signals.signal() !== undefined,
     });
@@ -180,8 +187,8 @@ async function resumeSeeds(dir: string, seeds: number[], steps: number | undefin
 
 async function resumeRun(command: Extract<Command, { kind: "resume" }>): Promise<void> {
   const seeds = await seedFolders(command.dir);
-  if (seeds !== undefined) return await resumeSeeds(command.dir, seeds, command.steps);
-  const loaded = await loadRun(command.dir, (config) => useBackend(config.backend));
+  if (seeds !== undefined) return await resumeSeeds(command.dir, seeds, command.steps, command.backend);
+  const loaded = await loadRun(command.dir, (config) => useBackend(command.backend ?? config.backend));
   if (E.isLeft(loaded)) fail(loaded.left, 2);
   const { resume } = loaded.right;
   const done = resume.loop.step;
@@ -195,7 +202,7 @@ async function resumeRun(command: Extract<Command, { kind: "resume" }>): Promise
     );
     return;
   }
-  const config = { ...loaded.right.config, steps };
+  const config = { ...loaded.right.config, steps, backend: command.backend ?? loaded.right.config.backend };
   await trainOne(config, command.dir, resume);
 }
 

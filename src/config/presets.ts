@@ -199,7 +199,7 @@ export const DEFAULTS = {
   seed: 0,
   steps: 20_000,
   preset: "tuned",
-  backend: "wasm",
+  backend: "engine",
   evalEvery: 5000,
   evalEpisodes: 10,
   checkpointEvery: 5000,

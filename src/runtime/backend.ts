@@ -1,15 +1,20 @@
 /**
- * Backend choice: `wasm` (default, XNNPACK kernels; matrix products set up by `installGemm`, see
- * `gemm.ts`), `cpu` (plain JavaScript), or `tensorflow` (native libtensorflow through the optional
- * `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` packages, used only when the user asked for them
- * and installed them).
+ * Backend choice: `engine` (default: the fused CPU update engine of `src/engine`, its matrix products in
+ * OpenBLAS when it loads, else in the engine's WebAssembly SIMD GEMM; tfjs's `cpu` backend only initializes
+ * the networks and reads checkpoints), or a tfjs backend for the reference agents: `wasm` (XNNPACK kernels;
+ * matrix products set up by `installGemm`, see `gemm.ts`), `cpu` (plain JavaScript), or `tensorflow`
+ * (native libtensorflow through the optional `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`
+ * packages, used only when the user asked for them and installed them).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
 import type { BackendName } from "../config/backends.ts";
-import { type GemmProvider, installGemm } from "./gemm.ts";
+import type { Gemm } from "../engine/gemm.ts";
+import { loadWasmGemm } from "../engine/kernels/wasm_gemm.ts";
+import { type GemmProvider, gemmProvider, installGemm } from "./gemm.ts";
+import { openBlasGemm } from "./openblas_gemm.ts";
 
 export { type BackendName, BACKENDS } from "../config/backends.ts";
 
@@ -49,8 +54,36 @@ async function loadNative(): Promise<E.Either<string, string>> {
   return E.left(`backend "tensorflow" is unavailable: ${why}; ${TENSORFLOW_INSTALL_HINT}`);
 }
 
+let engineGemmLoaded: Promise<Gemm> | undefined;
+
 /**
- * Make `name` the active tfjs backend. For `wasm`, matrix products go to OpenBLAS when it loads and
+ * The fused engine's matrix products: OpenBLAS when it loads and `TD3SAC_BLAS` is not `off`, else the
+ * engine's own WebAssembly SIMD GEMM (loaded once; later calls return the same provider).
+ *
+ * @returns the provider; its `name` is what the run log says
+ */
+export function engineGemm(): Promise<Gemm> {
+  engineGemmLoaded ??= (async () => {
+    const blas = Deno.env.get("TD3SAC_BLAS") === "off" ? undefined : openBlasGemm();
+    return blas ?? await loadWasmGemm();
+  })();
+  return engineGemmLoaded;
+}
+
+/**
+ * What multiplies the matrices of a backend, for the run log: the engine's GEMM, or the wasm backend's
+ * (`openblas` or `xnnpack`, once `useBackend("wasm")` has run); none for the other tfjs backends.
+ *
+ * @param name the backend
+ * @returns the provider's name, or undefined
+ */
+export async function matrixProducts(name: BackendName): Promise<string | undefined> {
+  if (name === "engine") return (await engineGemm()).name;
+  return name === "wasm" ? gemmProvider() : undefined;
+}
+
+/**
+ * Make `name` the active backend: for `engine`, its GEMM is loaded and tfjs's `cpu` backend set. For `wasm`, matrix products go to OpenBLAS when it loads and
  * `TD3SAC_BLAS` is not `off`, else to tfjs's XNNPACK kernel with transposed operands materialized.
  *
  * @param name the backend
@@ -60,6 +93,13 @@ export async function useBackend(name: BackendName): Promise<E.Either<string, Ba
   try {
     // Production mode silences tfjs's console advice (e.g. the cpu backend's "install tfjs-node" banner).
     tf.env().set("PROD", true);
+    if (name === "engine") {
+      await engineGemm();
+      const ok = await tf.setBackend("cpu");
+      if (!ok) return E.left(`backend "engine" failed to initialize tfjs's cpu backend`);
+      await tf.ready();
+      return E.right(name);
+    }
     if (name === "wasm") {
       await import("@tensorflow/tfjs-backend-wasm");
       installGemm({ enabled: Deno.env.get("TD3SAC_BLAS") !== "off" });

@@ -170,17 +170,19 @@ export function structureMismatch(value: unknown, reference: unknown): string | 
 }
 
 /**
- * The dotted path of the first tensor holding a NaN or an infinity, if any. Tensors are visited in walk
- * order (records by sorted key, lists by index), so with several bad tensors the reported one is the
- * first in sorted path order (`actor.…` before `critics.…`), whatever the state's key order.
+ * The dotted path of the first tensor (a tf.Tensor or a host tensor) holding a NaN or an infinity, if any.
+ * Tensors are visited in walk order (records by sorted key, lists by index), so with several bad tensors
+ * the reported one is the first in sorted path order (`actor.…` before `critics.…`), whatever the state's
+ * key order.
  *
- * @param state any record of tensors
+ * @param state any record of tensors or host tensors
  * @returns the path, or undefined when every value is finite
  */
 export function firstNonFinite(state: unknown): string | undefined {
-  for (const [path, leaf] of walk(state, { isLeaf: isTensor })) {
-    if (!isTensor(leaf)) continue;
-    const data = leaf.dataSync();
+  const isLeaf = (x: unknown) => isTensor(x) || isHostTensor(x);
+  for (const [path, leaf] of walk(state, { isLeaf })) {
+    if (!isLeaf(leaf)) continue;
+    const data = isTensor(leaf) ? leaf.dataSync() : (leaf as { data: Float32Array }).data;
     for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return path;
   }
   return undefined;

@@ -19,6 +19,8 @@ import * as E from "fp-ts/lib/Either.js";
 import { type TrainConfig, validateConfig } from "../config/train_config.ts";
 import { keyFromSeed } from "../core/rng.ts";
 import { makeAgent } from "../core/agents/make_agent.ts";
+import type { Gemm } from "../engine/gemm.ts";
+import { makeEngineLearner } from "../engine/learners.ts";
 import { openEnv } from "../envs/open_env.ts";
 import {
   decodeCheckpoint,
@@ -26,6 +28,7 @@ import {
   encodeCheckpoint,
   POLICY_FORMAT,
   structureMismatch,
+  toHostTree,
 } from "./checkpoint.ts";
 import { disposeTree, readTensor } from "./memory.ts";
 
@@ -66,13 +69,20 @@ export function encodePolicy(actor: unknown, config: TrainConfig): Uint8Array {
   return encodeCheckpoint({ actor }, config, { format: POLICY_FORMAT });
 }
 
+/** Options of {@link decodePolicy}. */
+export interface DecodePolicyOptions {
+  /** Act on the fused engine with these matrix products (as training on `--backend engine` does). */
+  readonly engine?: Gemm;
+}
+
 /**
  * Decode and check policy bytes (format, configuration, weight shapes).
  *
  * @param bytes the contents of a policy file
+ * @param options where to act: on the active tfjs backend (default) or on the engine
  * @returns the policy, or a one-line error
  */
-export function decodePolicy(bytes: Uint8Array): E.Either<string, Policy> {
+export function decodePolicy(bytes: Uint8Array, options: DecodePolicyOptions = {}): E.Either<string, Policy> {
   let decoded: DecodedCheckpoint;
   try {
     decoded = decodeCheckpoint(bytes, POLICY_FORMAT);
@@ -101,12 +111,15 @@ export function decodePolicy(bytes: Uint8Array): E.Either<string, Policy> {
   }
   const state = decoded.state;
   const o = env.observationSize;
+  const act = options.engine === undefined
+    ? (rows: Float32Array, n: number) => readTensor(() => agent.act(state, tf.tensor2d(rows, [n, o])))
+    : makeEngineLearner(config, env, config.batchSize, options.engine)
+      .policy(toHostTree((state as { actor: unknown }).actor));
   const actBatch = (observations: ArrayLike<number>): Float32Array => {
     if (observations.length === 0 || observations.length % o !== 0) {
       throw new RangeError(`observations must be rows of ${o} values, got ${observations.length} values`);
     }
-    const n = observations.length / o;
-    return readTensor(() => agent.act(state, tf.tensor2d(Float32Array.from(observations), [n, o])));
+    return act(Float32Array.from(observations), observations.length / o);
   };
   return E.right({
     config,
@@ -122,11 +135,12 @@ export function decodePolicy(bytes: Uint8Array): E.Either<string, Policy> {
  * Read a policy file (`policy.safetensors` of a run folder).
  *
  * @param path the file
+ * @param options where to act, as for {@link decodePolicy}
  * @returns the policy
  * @throws Error with a one-line message when the file is missing or not a valid policy
  */
-export async function loadPolicy(path: string): Promise<Policy> {
-  const decoded = decodePolicy(await Deno.readFile(path));
+export async function loadPolicy(path: string, options: DecodePolicyOptions = {}): Promise<Policy> {
+  const decoded = decodePolicy(await Deno.readFile(path), options);
   if (E.isLeft(decoded)) throw new Error(`${path}: ${decoded.left}`);
   return decoded.right;
 }

@@ -4,11 +4,9 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
 import type { Key } from "../core/rng.ts";
 import type { Env } from "../envs/env.ts";
 import { asSource, type EnvSource } from "../envs/session.ts";
-import { readTensor } from "./memory.ts";
 
 /** Mean and (population) standard deviation of the episode returns. */
 export interface EvalResult {
@@ -31,12 +29,12 @@ export interface EvaluateOptions {
 /**
  * Run one episode per key with the deterministic policy `act` and report the returns.
  *
- * @param act maps a batch of observations `[n, obs]` to actions `[n, act]` (tensors freed here)
+ * @param act maps `n` rows of observations (row-major) to `n` rows of actions
  * @param options environment and episode keys
  * @returns the returns and their mean and standard deviation
  */
 export function evaluate(
-  act: (observations: tf.Tensor2D) => tf.Tensor2D,
+  act: (observations: Float32Array, n: number) => Float32Array,
   options: EvaluateOptions,
 ): EvalResult {
   const { keys } = options;
@@ -51,7 +49,7 @@ export function evaluate(
     while (live.length > 0) {
       const flat = new Float32Array(live.length * o);
       live.forEach((_, j) => flat.set(observations[j], j * o));
-      const actions = readTensor(() => act(tf.tensor2d(flat, [live.length, o])));
+      const actions = act(flat, live.length);
       const nextLive: number[] = [];
       const nextObs: Float32Array[] = [];
       live.forEach((episode, j) => {

@@ -19,8 +19,7 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
-import type { Agent } from "../core/agents/agent.ts";
+import { type Learner, tfjsLearner } from "../core/agents/learner.ts";
 import { makeAgent } from "../core/agents/make_agent.ts";
 import { type Exploration, makeExploration, type NoiseState } from "../core/exploration/exploration.ts";
 import { foldIn, type Key, split, uniform } from "../core/rng.ts";
@@ -35,8 +34,8 @@ export interface LoopContext {
   readonly config: TrainConfig;
   /** The environment, as pure functions (or a session behind them, see the module notes). */
   readonly env: Env<unknown>;
-  /** The agent the configuration asks for. */
-  readonly agent: Agent<unknown>;
+  /** The agent the configuration asks for, as a learner on host arrays (tfjs's or the fused engine's). */
+  readonly agent: Learner<unknown>;
   /** The exploration noise the configuration asks for. */
   readonly exploration: Exploration;
 }
@@ -47,7 +46,7 @@ export interface LoopState {
   readonly step: number;
   /** Key of the loop stream for the next step. */
   readonly key: Key;
-  /** The agent state (tensors). */
+  /** The agent state (tensors, or the engine's arenas). */
   readonly agent: unknown;
   /** State of the environment's current episode (`undefined` for a session-backed environment). */
   readonly envState: unknown;
@@ -139,10 +138,15 @@ export function explorationFor(config: TrainConfig, env: EnvSpec): Exploration {
  *
  * @param config the run's configuration
  * @param env the environment
+ * @param agent the learner to drive, by default the tfjs agent the configuration asks for
  * @returns the context
  */
-export function loopContext(config: TrainConfig, env: Env<unknown>): LoopContext {
-  return { config, env, agent: makeAgent(config, env), exploration: explorationFor(config, env) };
+export function loopContext(
+  config: TrainConfig,
+  env: Env<unknown>,
+  agent: Learner<unknown> = tfjsLearner(makeAgent(config, env), env.observationSize),
+): LoopContext {
+  return { config, env, agent, exploration: explorationFor(config, env) };
 }
 
 /**
@@ -286,10 +290,7 @@ export function loopStep(
     return [stepped, { ...due, transition, episode }];
   }
   const batch = replay.sampleWith(sampleKey, config.batchSize, transition);
-  const [agent, metricTensors] = context.agent.update(state.agent, batch);
-  const metrics = Object.fromEntries(
-    Object.entries(metricTensors).map(([name, scalar]) => [name, scalar.dataSync()[0]]),
-  );
+  const [agent, metrics] = context.agent.update(state.agent, batch);
   const updated = { ...stepped, agent, metrics };
   const bad = Object.entries(metrics).find(([, v]) => !Number.isFinite(v));
   return [updated, { ...due, transition, episode, ...(bad === undefined ? {} : { fault: words(bad[0]) }) }];
@@ -331,18 +332,13 @@ export function words(name: string): string {
 
 /** The behaviour action: the policy's (its sample when stochastic), then the exploration noise. */
 function behaviour(context: LoopContext, state: LoopState, key: Key): readonly [NoiseState, Float32Array] {
-  const { agent, env, exploration } = context;
+  const { agent, exploration } = context;
   const sample = agent.sample;
   // Each random source gets a key of its own; one alone gets the action key itself.
   const [policyKey, noiseKey] = sample !== undefined && exploration.draws ? split(key) : [key, key];
-  const base = tf.tidy(() => {
-    const observations = tf.tensor2d(state.observation, [1, env.observationSize]);
-    return sample === undefined
-      ? agent.act(state.agent, observations)
-      : sample(state.agent, observations, policyKey);
-  });
-  const action = base.dataSync() as Float32Array;
-  base.dispose();
+  const action = sample === undefined
+    ? agent.act(state.agent, state.observation, 1)
+    : sample(state.agent, state.observation, 1, policyKey);
   return exploration.sample(state.noise, action, noiseKey);
 }
 

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { type TrainConfig } from "../config/train_config.ts";
 import { DEFAULTS, presetFor } from "../config/presets.ts";
+import { makeAgent } from "../core/agents/make_agent.ts";
 import { keyFromSeed, uniform } from "../core/rng.ts";
+import { referenceGemm } from "../engine/gemm.ts";
+import { makeEngineLearner } from "../engine/learners.ts";
+import { toHostTree } from "../runtime/checkpoint.ts";
 import type { Env } from "../envs/env.ts";
 import { makeEnv } from "../envs/registry.ts";
 import { ReplayBuffer } from "../replay/buffer.ts";
@@ -70,19 +74,34 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+/** The tfjs reference agent's initial state for a context's configuration and env (tensors). */
+function tfjsInit(context: LoopContext): unknown {
+  return tf.tidy(() => makeAgent(context.config, context.env).init(keyFromSeed(1)) as never);
+}
+
+/** The same initial state on the engine: the tfjs state's checkpoint tree read into arenas. */
+const engineInit = (context: LoopContext): unknown =>
+  makeEngineLearner(context.config, context.env, context.config.batchSize, referenceGemm)
+    .fromHost(toHostTree(tfjsInit(context)));
+
+/** A loop context on the engine (reference GEMM), for the same configuration and env. */
+function engineContext(config: TrainConfig, env: Env<unknown>): LoopContext {
+  return loopContext(config, env, makeEngineLearner(config, env, config.batchSize, referenceGemm));
+}
+
 /** Drive the pure step as the shell does (store each transition), for `steps` steps. */
-function drive(context: LoopContext, steps: number): { state: LoopState; buffer: ReplayBuffer } {
+function drive(
+  context: LoopContext,
+  steps: number,
+  init: (context: LoopContext) => unknown = tfjsInit,
+): { state: LoopState; buffer: ReplayBuffer } {
   const { env, config } = context;
   const buffer = new ReplayBuffer({
     capacity: config.bufferSize,
     observationSize: env.observationSize,
     actionSize: env.actionSize,
   });
-  let state = initialLoop(
-    context,
-    keyFromSeed(7),
-    tf.tidy(() => context.agent.init(keyFromSeed(1)) as never),
-  );
+  let state = initialLoop(context, keyFromSeed(7), init(context));
   for (let i = 0; i < steps; i++) {
     const [next, events] = loopStep(context, state, buffer);
     assert.equal(events.fault, undefined);
@@ -92,6 +111,11 @@ function drive(context: LoopContext, steps: number): { state: LoopState; buffer:
   return { state, buffer };
 }
 
+const IMPLEMENTATIONS = [
+  ["tfjs", loopContext, tfjsInit],
+  ["engine", engineContext, engineInit],
+] as const;
+
 for (
   const [name, config, env] of [
     ["td3, gaussian noise, Pendulum", smallConfig("td3"), makeEnv("Pendulum-v1")],
@@ -99,23 +123,25 @@ for (
     ["sac-v, toy env", smallConfig("sac-v"), toyEnv()],
   ] as const
 ) {
-  Deno.test(`loopStep (${name}): the same state gives the same step, and the input is not mutated`, () => {
-    const context = loopContext(config, env as Env<unknown>);
-    // Past the random steps and the first updates, mid-episode or at an episode's end.
-    for (const steps of [8, 9]) {
-      const { state, buffer } = drive(context, steps);
-      const before = plain(state);
-      const stored = buffer.snapshot();
-      const first = loopStep(context, state, buffer);
-      const second = loopStep(context, state, buffer);
-      assert.deepEqual(plain(state), before, "the input state is unchanged");
-      assert.deepEqual(buffer.snapshot(), stored, "the replay buffer is only read");
-      assert.deepEqual(plain(first), plain(second));
-      assert.equal(first[0].step, state.step + 1);
-      assert.notDeepEqual(plain(first[0].agent), plain(state.agent), "the step updated the agent");
-      assert.ok(Object.keys(first[0].metrics).length > 0);
-    }
-  });
+  for (const [implementation, makeContext, init] of IMPLEMENTATIONS) {
+    Deno.test(`loopStep (${name}, ${implementation}): the same state gives the same step, input unchanged`, () => {
+      const context = makeContext(config, env as Env<unknown>);
+      // Past the random steps and the first updates, mid-episode or at an episode's end.
+      for (const steps of [8, 9]) {
+        const { state, buffer } = drive(context, steps, init);
+        const before = plain(state);
+        const stored = buffer.snapshot();
+        const first = loopStep(context, state, buffer);
+        const second = loopStep(context, state, buffer);
+        assert.deepEqual(plain(state), before, "the input state is unchanged");
+        assert.deepEqual(buffer.snapshot(), stored, "the replay buffer is only read");
+        assert.deepEqual(plain(first), plain(second));
+        assert.equal(first[0].step, state.step + 1);
+        assert.notDeepEqual(plain(first[0].agent), plain(state.agent), "the step updated the agent");
+        assert.ok(Object.keys(first[0].metrics).length > 0);
+      }
+    });
+  }
 }
 
 Deno.test("loopStep: an episode that ends is logged, the env and the OU noise restart", () => {

@@ -200,7 +200,10 @@ async function configJsonProblem(dir: string, config: TrainConfig): Promise<stri
   } catch {
     return `${dir}/config.json is not valid JSON; the checkpoint's configuration cannot be confirmed`;
   }
-  const difference = firstDifference(upgradeConfig(onDisk), config as unknown as Record<string, unknown>);
+  // The backend is an implementation choice a resume may change (`--resume DIR --backend NAME`).
+  const { backend: _onDisk, ...stored } = upgradeConfig(onDisk);
+  const { backend: _checkpoint, ...expected } = config as unknown as Record<string, unknown>;
+  const difference = firstDifference(stored, expected);
   return difference === undefined
     ? undefined
     : `${dir}/config.json and the checkpoint disagree on ${difference}`;

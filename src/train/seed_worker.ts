@@ -6,6 +6,7 @@
  */
 /// <reference lib="deno.worker" />
 import * as E from "fp-ts/lib/Either.js";
+import type { BackendName } from "../config/backends.ts";
 import type { TrainConfig } from "../config/train_config.ts";
 import { useBackend } from "../runtime/backend.ts";
 import { loadRun } from "./resume.ts";
@@ -18,7 +19,7 @@ export interface SeedJob {
   /** The run folder (exists; the worker writes every file in it). */
   readonly out: string;
   /** Continue the run in `out` from its checkpoint (to `steps` in total, or its own total) instead. */
-  readonly resume?: { readonly steps?: number };
+  readonly resume?: { readonly steps?: number; readonly backend?: BackendName };
 }
 
 /** What the worker is told: train a seed, or stop early (write the checkpoint and report). */
@@ -48,10 +49,11 @@ self.onmessage = async (event: MessageEvent<SeedRequest>) => {
   const post = (m: SeedMessage) => self.postMessage(m);
   let resume: ResumePoint | undefined;
   if (resuming !== undefined) {
-    const loaded = await loadRun(out, (c) => useBackend(c.backend));
+    const loaded = await loadRun(out, (c) => useBackend(resuming.backend ?? c.backend));
     if (E.isLeft(loaded)) return post({ kind: "error", message: loaded.left });
     resume = loaded.right.resume;
-    config = { ...loaded.right.config, steps: resuming.steps ?? loaded.right.config.steps };
+    const { steps, backend } = loaded.right.config;
+    config = { ...loaded.right.config, steps: resuming.steps ?? steps, backend: resuming.backend ?? backend };
     if (config.steps < resume.loop.step) {
       return post({
         kind: "error",

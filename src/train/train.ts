@@ -13,7 +13,6 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
 import { type Key, keyFromSeed, split } from "../core/rng.ts";
 import type { TrainConfig } from "../config/train_config.ts";
 import type { Env } from "../envs/env.ts";
@@ -29,15 +28,9 @@ import {
 } from "../formats/run_files.ts";
 import { learningCurveSvg } from "../report/plot.ts";
 import { ReplayBuffer, type ReplaySnapshot } from "../replay/buffer.ts";
-import {
-  CHECKPOINT_FILE,
-  encodeCheckpoint,
-  firstNonFinite,
-  POLICY_FILE,
-  writeFileAtomic,
-} from "../runtime/checkpoint.ts";
-import { evaluate, type EvaluateOptions } from "../runtime/evaluate.ts";
-import { disposeTree, stepOwned } from "../runtime/memory.ts";
+import { type AgentRuntime, agentRuntime } from "../runtime/agent_runtime.ts";
+import { CHECKPOINT_FILE, encodeCheckpoint, POLICY_FILE, writeFileAtomic } from "../runtime/checkpoint.ts";
+import { evaluate, type EvaluateOptions } from "./evaluate.ts";
 import { encodePolicy } from "../runtime/policy.ts";
 import {
   initialLoop,
@@ -67,7 +60,7 @@ export interface Progress {
 
 /** A run to continue: the agent state (tensors now owned by {@link train}), the loop and the buffer. */
 export interface ResumePoint {
-  /** The agent state from the checkpoint. */
+  /** The agent state from the checkpoint, as tfjs tensors (the engine takes them over). */
   readonly state: unknown;
   /** Where the loop stood. */
   readonly loop: LoopRecord;
@@ -173,13 +166,14 @@ export function evaluationKeys(seed: number, episodes: number): Key[] {
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
   const source = asSource(options.env ?? openEnv(config.env));
   const session = source.pure === undefined ? source.open() : undefined;
-  const context = loopContext(config, source.pure ?? sessionEnv(source, session!));
+  const runtime = await agentRuntime(config, source);
+  const context = loopContext(config, source.pure ?? sessionEnv(source, session!), runtime.learner);
   const buffer = replayBuffer(config, source, options.resume?.replay);
   const clock = new Clock(options.resume?.timing ?? [], options.resume?.loop.step ?? 0);
   const files = runFiles(config, source, options.out, clock.timing);
   const log = options.log ?? (() => {});
   const evalKeys = evaluationKeys(config.seed, config.evalEpisodes);
-  let state = startingState(context, options.resume);
+  let state = startingState(context, runtime, options.resume);
   let lastCheckpoint = options.resume === undefined ? undefined : state.step;
   let finalEval: EvalRow | undefined;
   const stop = async (quantity: string, step: number): Promise<never> => {
@@ -187,9 +181,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     throw new NonFiniteError(quantity, step, lastCheckpoint);
   };
   const checkpoint = async () => {
-    const bad = firstNonFinite(state.agent);
+    const bad = runtime.nonFinite(state.agent);
     if (bad !== undefined) await stop(`parameter ${bad}`, state.step);
-    await files.checkpoint(state, buffer);
+    await files.checkpoint(state, runtime.checkpointTree(state.agent), buffer);
     lastCheckpoint = state.step;
   };
   const step = (s: LoopState, replay: ReplayBuffer) => loopStep(context, s, replay);
@@ -199,7 +193,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     while (state.step < config.steps) {
       const previous = state;
       let events: StepEvents;
-      [state, events] = stepOwned(step, state, buffer, agentOf);
+      [state, events] = runtime.step(step, state, buffer, agentOf);
       if (events.episode !== undefined) log(episodeLine(events.episode, previous.metrics));
       if (events.fault !== undefined) await stop(events.fault, previous.step + 1);
       if (events.transition !== undefined) buffer.add(events.transition);
@@ -221,24 +215,28 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       }
     }
   } finally {
-    disposeTree(state.agent);
+    runtime.dispose(state.agent);
     session?.dispose();
   }
   const evals = finalEval === undefined ? state.evals : [...state.evals, finalEval];
   return { episodes: state.episodes, evals, wallSeconds: clock.seconds(), steps: state.step, interrupted };
 }
 
-/** Where a loop state keeps its tensors. */
+/** Where a loop state keeps its agent state (tensors or arenas). */
 const agentOf = (state: LoopState): unknown => state.agent;
 
 /** The loop state to start from: a fresh agent and episode, or the resume point's. */
-function startingState(context: LoopContext, resume: ResumePoint | undefined): LoopState {
+function startingState(
+  context: LoopContext,
+  runtime: AgentRuntime,
+  resume: ResumePoint | undefined,
+): LoopState {
   if (resume !== undefined) {
-    return resumedLoop(context, resume.loop, resume.state, resume.replay !== undefined);
+    const agent = runtime.adopt(resume.state);
+    return resumedLoop(context, resume.loop, agent, resume.replay !== undefined);
   }
   const [initKey, loopKey] = split(keyFromSeed(context.config.seed), 3);
-  const agent = tf.tidy(() => context.agent.init(initKey) as unknown as tf.TensorContainer);
-  return initialLoop(context, loopKey, agent);
+  return initialLoop(context, loopKey, runtime.init(initKey));
 }
 
 /** An empty replay buffer, or the resume point's. */
@@ -263,7 +261,7 @@ function evaluateNow(
   clock: Clock,
   log: (line: string) => void,
 ): EvalRow {
-  const result = evaluate((o) => context.agent.act(state.agent, o), episodes);
+  const result = evaluate((o, n) => context.agent.act(state.agent, o, n), episodes);
   clock.mark(state.step);
   log(`eval at step ${state.step}: mean return ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)}`);
   return { totalSteps: state.step, mean: result.mean, std: result.std };
@@ -304,18 +302,15 @@ function runFiles(config: TrainConfig, env: EnvSource, out: string, timing: read
       await writeFileAtomic(path("learning_curve.svg"), curve);
     },
     /** `policy.safetensors`, then `checkpoint.safetensors` (with the buffer when `saveBuffer`). */
-    checkpoint: async (state: LoopState, buffer: ReplayBuffer) => {
+    checkpoint: async (state: LoopState, agent: { readonly actor: unknown }, buffer: ReplayBuffer) => {
       const replay = {
         snapshot: buffer.snapshot(),
         observationSize: env.observationSize,
         actionSize: env.actionSize,
       };
       const extras = { loop: loopRecord(state), ...(config.saveBuffer ? { replay } : {}) };
-      await writeFileAtomic(
-        path(POLICY_FILE),
-        encodePolicy((state.agent as { actor: unknown }).actor, config),
-      );
-      await writeFileAtomic(path(CHECKPOINT_FILE), encodeCheckpoint(state.agent, config, extras));
+      await writeFileAtomic(path(POLICY_FILE), encodePolicy(agent.actor, config));
+      await writeFileAtomic(path(CHECKPOINT_FILE), encodeCheckpoint(agent, config, extras));
     },
   };
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { BackendName } from "../config/backends.ts";
 import type { TrainConfig } from "../config/train_config.ts";
 import { aggregateEvals } from "../report/aggregate.ts";
 import { writeFileAtomic } from "../runtime/checkpoint.ts";
@@ -22,8 +23,11 @@ export interface TrainSeedsOptions {
   readonly parallel?: number;
   /** Receives log lines, prefixed with the seed. */
   readonly log?: (line: string) => void;
-  /** Continue each `OUT/seed-N` from its checkpoint (to `steps` in total, or each run's own total). */
-  readonly resume?: { readonly steps?: number };
+  /**
+   * Continue each `OUT/seed-N` from its checkpoint (to `steps` in total, or each run's own total), on
+   * `backend` if given.
+   */
+  readonly resume?: { readonly steps?: number; readonly backend?: BackendName };
   /** Asked now and then; when true, every running seed writes its checkpoint and stops, and no new one starts. */
   readonly shouldStop?: () => boolean;
 }
