@@ -1,16 +1,18 @@
 /**
  * What the engine's equivalence tests share: the GEMMs to run them on, random batches inside the bounds,
- * reading tfjs networks into arenas, and errors measured against an arena's scale.
+ * reading tfjs networks into arenas, errors measured against an arena's scale, and the metrics' errors.
  *
  * @module
  */
 import assert from "node:assert/strict";
+import type * as tf from "@tensorflow/tfjs";
 import type { Batch } from "../src/core/batch.ts";
 import type { MlpParams } from "../src/core/nn/mlp.ts";
 import type { GaussianPolicyParams } from "../src/core/nn/squashed_gaussian.ts";
 import { keyFromSeed, normal, split, uniform } from "../src/core/rng.ts";
 import { type Gemm, referenceGemm } from "../src/engine/gemm.ts";
 import { type MlpLayout, mlpViews } from "../src/engine/mlp.ts";
+import { disposeTree } from "../src/runtime/memory.ts";
 import { openBlasGemm } from "../src/runtime/openblas_gemm.ts";
 
 const blas = openBlasGemm();
@@ -78,6 +80,33 @@ export function arenaError(a: Float32Array, b: Float32Array): number {
 
 /** Relative difference of two scalars (with a floor of 1e-6 on the scale). */
 export const relDiff = (a: number, b: number): number => Math.abs(a - b) / Math.max(1e-6, Math.abs(b));
+
+// A policy loss is a difference of terms of order 0.1 to 1 (α log π, min Q, a penalty) and crosses zero in
+// a run: at 4e-4 (update 56 of SAC-V's long run) a difference of 7e-9, under an ulp of its terms, is 2e-5
+// relative. So metrics are compared relative to max(|value|, 0.01): still 1e-7 absolute near zero.
+const METRIC_FLOOR = 0.01;
+
+/** Difference of a metric from the reference's, relative to max(|reference|, 0.01) (see above). */
+export const metricDiff = (a: number, b: number): number =>
+  Math.abs(a - b) / Math.max(METRIC_FLOOR, Math.abs(b));
+
+/**
+ * The worst {@link metricDiff} of an engine's metrics from the reference's, and its name, after checking
+ * that both have the same names; the tfjs metrics are read, then disposed.
+ */
+export function metricsError<M extends Record<keyof M, number>>(
+  got: M,
+  want: Record<string, tf.Scalar>,
+): [number, string] {
+  assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort(), "the reference's metrics, by name");
+  let worst = 0, where = "";
+  for (const name of Object.keys(want).sort()) {
+    const err = metricDiff(got[name as keyof M], want[name].dataSync()[0]);
+    if (err > worst) [worst, where] = [err, name];
+  }
+  disposeTree(want);
+  return [worst, where];
+}
 
 /**
  * A squashed Gaussian policy's tensors (or a moment tree shaped like it) read into the engine's policy arena

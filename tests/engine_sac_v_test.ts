@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { arenaError, GEMMS, packGaussianPolicy, packMlp, randomBatch } from "./_engine_testing.ts";
+import {
+  arenaError,
+  GEMMS,
+  metricsError,
+  packGaussianPolicy,
+  packMlp,
+  randomBatch,
+} from "./_engine_testing.ts";
 import * as tf from "@tensorflow/tfjs";
 import { makeSacV, type SacVState } from "../src/core/agents/sac_v.ts";
 import type { MlpParams } from "../src/core/nn/mlp.ts";
@@ -17,7 +24,6 @@ import {
   SAC_V_LOG_STD_BOUNDS,
   type SacVEngine,
   type SacVEngineConfig,
-  type SacVEngineMetrics,
   type SacVEngineState,
 } from "../src/engine/sac_v.ts";
 
@@ -78,14 +84,6 @@ function fromTfjs(e: SacVEngine, s: SacVState): SacVEngineState {
   };
 }
 
-const METRICS = ["criticLoss", "actorLoss", "valueLoss", "entropy"] as const;
-
-// The policy loss is a difference of terms of order 0.1 to 1 (α log π, min Q, the penalty) and crosses zero
-// in a run: at 4e-4 (update 56 of the long run) a difference of 7e-9, under an ulp of its terms, is 2e-5
-// relative. So metrics are compared relative to max(|value|, 0.01): still 1e-7 absolute near zero.
-const METRIC_FLOOR = 0.01;
-const metricDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(METRIC_FLOOR, Math.abs(b));
-
 /** Every arena's error, the counters compared exactly; returns the worst error and its name. */
 function compareStates(got: SacVEngineState, want: SacVEngineState): [number, string] {
   assert.equal(got.updates, want.updates);
@@ -98,18 +96,6 @@ function compareStates(got: SacVEngineState, want: SacVEngineState): [number, st
     const err = arenaError(got[name], want[name]);
     if (err > worst) [worst, where] = [err, name];
   }
-  return [worst, where];
-}
-
-/** The worst relative metric error and its name; the tfjs metrics are read, then disposed. */
-function compareMetrics(got: SacVEngineMetrics, want: Record<string, tf.Scalar>): [number, string] {
-  assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort(), "the reference's metrics, by name");
-  let worst = 0, where = "";
-  for (const name of METRICS) {
-    const err = metricDiff(got[name], want[name].dataSync()[0]);
-    if (err > worst) [worst, where] = [err, name];
-  }
-  disposeTree(want);
   return [worst, where];
 }
 
@@ -175,7 +161,7 @@ for (const gemm of gemms) {
           tfState = next;
           const [worst, where] = compareStates(got, fromTfjs(engine, tfState));
           assert.ok(worst < ONE_STEP_TOL, `update ${u + 1}: ${where} off by ${worst}`);
-          const [metricErr, metric] = compareMetrics(gotMetrics, metrics);
+          const [metricErr, metric] = metricsError(gotMetrics, metrics);
           assert.ok(metricErr < ONE_STEP_TOL, `update ${u + 1}: ${metric} off by ${metricErr}`);
           worstOverall = Math.max(worstOverall, worst);
           metricOverall = Math.max(metricOverall, metricErr);
@@ -199,7 +185,7 @@ for (const gemm of gemms) {
         state = nextState;
         const [next, metrics] = step(reference.update, tfState, batch);
         tfState = next;
-        const [metricErr, metric] = compareMetrics(gotMetrics, metrics);
+        const [metricErr, metric] = metricsError(gotMetrics, metrics);
         if (metricErr > metricWorst) [metricWorst, metricWhere] = [metricErr, `${metric} at update ${u + 1}`];
         if ((u + 1) % 50 === 0) {
           const [err, name] = compareStates(state, fromTfjs(engine, tfState));
@@ -315,7 +301,7 @@ Deno.test("sac-v engine: the host tree round-trips, and a wrong shape is refused
   };
   assert.throws(
     () => sacVFromHost(engine, { ...host, actor: { ...host.actor, mean: narrow } }),
-    /actor\.mean has shapes \[8,1\]/,
+    /actor\.mean\.w has shape \[8,1\], expected \[8,2\]/,
   );
   // A missing trunk layer.
   const short = { ...host.actor, trunk: host.actor.trunk.slice(1) };

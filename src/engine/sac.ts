@@ -25,14 +25,15 @@
  * Precision as in `td3.ts`: each element-wise tensor op of the reference is one float32 op here
  * (`Math.fround`), reductions are summed in float64 and rounded once, Adam and the soft updates are
  * bit-exact, products differ by the GEMM's summation order. The policy head's backward is written in the
- * closed form derived below rather than op for op through tfjs's gradient graph, so it differs from the
- * reference by a few float32 ulps per element. See the tests for the tolerances.
+ * closed form derived in `_squashed_gaussian.ts` rather than op for op through tfjs's gradient graph, so it
+ * differs from the reference by a few float32 ulps per element. See the tests for the tolerances.
  *
  * @module
  */
 import type { SacConfig } from "../core/agents/sac.ts";
 import type { Batch } from "../core/batch.ts";
 import { type Key, keyFromSeed, normal, split } from "../core/rng.ts";
+import { LOG_STD_MAX, LOG_STD_MIN, makeSquashedGaussian } from "./_squashed_gaussian.ts";
 import { adamStep, softUpdate } from "./adam.ts";
 import type { Gemm } from "./gemm.ts";
 import {
@@ -138,10 +139,6 @@ export interface SacEngine {
 
 const f = Math.fround;
 
-// The clamp of log σ, as `LOG_STD_MIN` / `LOG_STD_MAX` in `core/nn/squashed_gaussian.ts` (not imported: that
-// module loads tfjs, which the engine must not; the test checks they agree via SAC_LOG_STD_BOUNDS).
-const LOG_STD_MIN = -20;
-const LOG_STD_MAX = 2;
 /** The engine's clamp of log σ, `[min, max]`; equal to the reference's (checked by the test). */
 export const SAC_LOG_STD_BOUNDS: readonly [number, number] = [LOG_STD_MIN, LOG_STD_MAX];
 
@@ -150,17 +147,10 @@ export const SAC_LOG_STD_BOUNDS: readonly [number, number] = [LOG_STD_MIN, LOG_S
  * Q_j(s, a) = MLP_θj(concat(s, a)), α = exp(log α) from the start of the update, held constant in every loss
  * but the temperature's.
  *
- * 0. The squashed Gaussian head (core `squashed_gaussian.ts`). With z = MLP_φ(s) `[n, 2·act]`:
- *      μ = z[:, :act],  ℓ = clip(z[:, act:], −20, 2) (a hard clip, as `tf.clipByValue`),  σ = exp(ℓ),
- *      u = μ + σ ⊙ ε,   a = center + h ⊙ tanh(u),
- *      log π_i = Σ_j [ −ε²/2 − ℓ − ½log 2π − ltd(u) ]_ij − Σ_j log h_j,
- *      ltd(u) = log(1 − tanh²u) = 2(log 2 − u − softplus(−2u)).
- *    Backward, given G_i = dL/d log π_i and A_ij = dL/da_ij:
- *      ltd'(u) = 2(−1 + 2σ_sig(−2u)) = −2 tanh u, so from log π: ∂/∂u = −G·ltd'(u) = 2G(1 − 2 sigmoid(−2u));
- *      from a: ∂/∂u = A ⊙ h ⊙ (1 − tanh²u);
- *      dL/du = both summed;  dL/dμ = dL/du;
- *      dL/dℓ = (dL/du ⊙ ε ⊙ σ − G) ⊙ 1[−20 ≤ z_ℓ ≤ 2]   (u through σ = exp ℓ, and −ℓ in the log-density;
- *      the clip passes the gradient on [min, max] inclusive and blocks it outside, as tfjs's clip gradient).
+ * 0. The squashed Gaussian head (core `squashed_gaussian.ts`), `_squashed_gaussian.ts`'s forward and its
+ *    closed-form backward (derived there). With z = MLP_φ(s) `[n, 2·act]`, μ = z[:, :act],
+ *    ℓ = clip(z[:, act:], −20, 2), σ = exp(ℓ): ã = center + h ⊙ tanh(μ + σ ⊙ ε) and log π(ã|s); backward
+ *    from G_i = dL/d log π_i and A_ij = dL/dã_ij to dL/dz.
  * 1. Target (no gradient). ε' from the next-noise key, a' ~ π_φ(·|s') from the CURRENT policy (the reference
  *    samples with `state.actor`):  y = r + γ(1 − d)(min(Q'₁, Q'₂)(s', a') − α log π(a'|s')).
  * 2. Critics. L = mean (Q₁ − y)² + mean (Q₂ − y)², dL/dQ_j,i = 2(Q_j,i − y_i)/n; one Adam over both.
@@ -204,11 +194,6 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
   const criticLayout = mlpLayout([inQ, ...hidden, 1]);
 
   // Constants as tfjs sees them: float32 tensors of the float64 values.
-  const half = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] - lo) / 2);
-  const center = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] + lo) / 2);
-  const logScale = f(bounds.low.reduce((acc, lo, j) => acc + Math.log((bounds.high[j] - lo) / 2), 0));
-  const halfLog2Pi = f(0.5 * Math.log(2 * Math.PI));
-  const ln2 = f(Math.LN2);
   const invN = f(1 / n);
   const gamma = f(config.gamma);
   const targetEntropy = f(config.targetEntropy);
@@ -227,10 +212,8 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
   const dQ2 = new Float32Array(n);
   const logProbNext = new Float32Array(n); // log π(a'|s')
   const logProb = new Float32Array(n); // log π(ã|s)
-  // Kept from the latest sample for step 0's backward.
-  const tanhU = new Float32Array(n * act);
-  const sigmoidM2u = new Float32Array(n * act); // sigmoid(−2u)
-  const std = new Float32Array(n * act);
+  // Step 0 on the action columns of the critic inputs, keeping the latest sample for its backward.
+  const head = makeSquashedGaussian({ bounds, rows: n, rowLength: inQ, actionColumn: obs });
   const dSa = new Float32Array(n * inQ); // dJ/d[s, ã], summed over both critics
   const dZ = new Float32Array(n * out); // dJ/dz, z the policy MLP's output
   // Gradient arenas and their views, cut once.
@@ -288,8 +271,7 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
 
   /**
    * Step 0's forward: ã = rescale(tanh(μ + σ ⊙ ε)) into the action columns of `dst` (`[n, obs + act]`, s
-   * columns already there) and log π(ã|s) into `lp`, keeping tanh u, sigmoid(−2u) and σ for the backward.
-   * Op for op as `samplePolicy`.
+   * columns already there) and log π(ã|s) into `lp`; z stays in `wsActor.out` for the backward.
    */
   const sampleInto = (
     actor: MlpViews,
@@ -297,29 +279,7 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
     eps: Float32Array,
     dst: Float32Array,
     lp: Float32Array,
-  ) => {
-    const z = mlpForward(gemm, actorLayout, actor, s, n, wsActor);
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      for (let j = 0; j < act; j++) {
-        const k = i * act + j;
-        const raw = z[i * out + act + j];
-        const ls = raw > LOG_STD_MAX ? LOG_STD_MAX : raw < LOG_STD_MIN ? LOG_STD_MIN : raw;
-        const sd = f(Math.exp(ls));
-        const e = eps[k];
-        const u = f(z[i * out + j] + f(sd * e));
-        const gaussian = f(f(f(-0.5 * f(e * e)) - ls) - halfLog2Pi);
-        const ltd = f(2 * f(f(ln2 - u) - softplus(f(-2 * u))));
-        sum += f(gaussian - ltd);
-        const t = f(Math.tanh(u));
-        tanhU[k] = t;
-        sigmoidM2u[k] = 1 / (1 + Math.exp(2 * u));
-        std[k] = sd;
-        dst[i * inQ + obs + j] = f(f(t * half[j]) + center[j]);
-      }
-      lp[i] = f(f(sum) - logScale);
-    }
-  };
+  ) => head.sample(mlpForward(gemm, actorLayout, actor, s, n, wsActor), eps, dst, lp);
 
   const update = (
     state: SacEngineState,
@@ -386,21 +346,7 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
     const actorLoss = f(sumJ);
     mlpBackward(gemm, criticLayout, q1New, wsQ1, dQ1, gQ1, throughQ1); // gQ1, gQ2 are scratch here
     mlpBackward(gemm, criticLayout, q2New, wsQ2, dQ2, gQ2, throughQ2);
-    const g = f(invN * alpha), twoG = 2 * g; // dJ/d log π_i, the same for every i
-    const z = wsActor.out;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < act; j++) {
-        const k = i * act + j;
-        const t = tanhU[k];
-        const fromAction = f(f(dSa[i * inQ + obs + j] * half[j]) * f(1 - f(t * t)));
-        const fromLtd = f(twoG - 2 * f(twoG * sigmoidM2u[k])); // 2G(1 − 2 sigmoid(−2u))
-        const du = f(fromAction + fromLtd);
-        const raw = z[i * out + act + j];
-        const inside = raw >= LOG_STD_MIN && raw <= LOG_STD_MAX;
-        dZ[i * out + j] = du;
-        dZ[i * out + act + j] = inside ? f(f(f(du * piEps[k]) * std[k]) - g) : 0; // through σ, and −ℓ
-      }
-    }
+    head.backward(wsActor.out, piEps, dSa, f(invN * alpha), dZ); // dJ/d log π_i = α/n for every i
     mlpBackward(gemm, actorLayout, actor, wsActor, dZ, gActor);
     const actorCount = state.actorCount + 1;
     const newActor = { p: into.actor, m: into.actorM, v: into.actorV };
@@ -474,13 +420,3 @@ export const SAC_ARENAS = [
 
 /** The key of a blank state (any key: a blank state is overwritten before it is read). */
 const state0Key = keyFromSeed(0);
-
-// tfjs cpu's softplus, which mirrors TensorFlow's: exp(x) below log(ε₃₂) + 2, x above its negation.
-const SOFTPLUS_THRESHOLD = Math.log(1.1920928955078125e-7) + 2;
-
-/** softplus(x) = log(1 + eˣ) as tfjs's cpu kernel computes it (the store rounds it). */
-function softplus(x: number): number {
-  if (x < SOFTPLUS_THRESHOLD) return Math.exp(x);
-  if (x > -SOFTPLUS_THRESHOLD) return x;
-  return Math.log(1 + Math.exp(x));
-}

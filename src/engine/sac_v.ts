@@ -19,14 +19,15 @@
  * Precision as in `sac.ts`: each element-wise tensor op of the reference is one float32 op here
  * (`Math.fround`), reductions are summed in float64 and rounded once, Adam and the soft update are
  * bit-exact, products differ by the GEMM's summation order, and the policy head's backward is the closed
- * form derived below (a few float32 ulps per element from tfjs's op-by-op gradient). See the tests for the
- * tolerances.
+ * form derived in `_squashed_gaussian.ts` (a few float32 ulps per element from tfjs's op-by-op gradient).
+ * See the tests for the tolerances.
  *
  * @module
  */
 import type { SacVConfig } from "../core/agents/sac_v.ts";
 import type { Batch } from "../core/batch.ts";
 import { type Key, normal, split } from "../core/rng.ts";
+import { clipLogStd, LOG_STD_MAX, LOG_STD_MIN, makeSquashedGaussian } from "./_squashed_gaussian.ts";
 import { adamStep, softUpdate } from "./adam.ts";
 import type { Gemm } from "./gemm.ts";
 import {
@@ -130,10 +131,6 @@ export interface SacVEngine {
 
 const f = Math.fround;
 
-// The clamp of log σ, as `LOG_STD_MIN` / `LOG_STD_MAX` in `core/nn/squashed_gaussian.ts` (not imported: that
-// module loads tfjs, which the engine must not; the test checks they agree via SAC_V_LOG_STD_BOUNDS).
-const LOG_STD_MIN = -20;
-const LOG_STD_MAX = 2;
 /** The engine's clamp of log σ, `[min, max]`; equal to the reference's (checked by the test). */
 export const SAC_V_LOG_STD_BOUNDS: readonly [number, number] = [LOG_STD_MIN, LOG_STD_MAX];
 
@@ -141,12 +138,10 @@ export const SAC_V_LOG_STD_BOUNDS: readonly [number, number] = [LOG_STD_MIN, LOG
  * The math, derived. n transitions, h = (high − low)/2 and center = (high + low)/2 per action dimension,
  * Q_j(s, a) = MLP_θj(concat(s, a)), V(s) = MLP_ψ(s), α the fixed temperature, ρ = policyReg.
  *
- * 0. The squashed Gaussian head, exactly `sac.ts`'s step 0. With z = MLP_φ(s) `[n, 2·act]`:
- *      μ = z[:, :act],  ℓ = clip(z[:, act:], −20, 2),  σ = exp(ℓ),  u = μ + σ ⊙ ε,  ã = center + h ⊙ tanh(u),
- *      log π_i = Σ_j [ −ε²/2 − ℓ − ½log 2π − ltd(u) ]_ij − Σ_j log h_j,  ltd(u) = 2(log 2 − u − softplus(−2u)).
- *    Backward, given G_i = dL/d log π_i and A_ij = dL/dã_ij:
- *      dL/du = A ⊙ h ⊙ (1 − tanh²u) + 2G(1 − 2 sigmoid(−2u))   (the second term is −G·ltd'(u));
- *      dL/dμ = dL/du;   dL/dℓ = (dL/du ⊙ ε ⊙ σ − G) ⊙ 1[−20 ≤ z_ℓ ≤ 2]   (tfjs's clip gradient).
+ * 0. The squashed Gaussian head, `sac.ts`'s step 0: `_squashed_gaussian.ts`'s forward and its closed-form
+ *    backward (derived there). With z = MLP_φ(s) `[n, 2·act]`, μ = z[:, :act], ℓ = clip(z[:, act:], −20, 2),
+ *    σ = exp(ℓ): ã = center + h ⊙ tanh(μ + σ ⊙ ε) and log π(ã|s); backward from G_i = dL/d log π_i and
+ *    A_ij = dL/dã_ij to dL/dz, whose log σ columns are masked by 1[−20 ≤ z_ℓ ≤ 2].
  * 1. Critic target (no gradient): y_q = r + γ(1 − d)·V'(s'). V', not V: the bootstrap is the slow target.
  * 2. Critics. L = mean (Q₁ − y_q)² + mean (Q₂ − y_q)², dL/dQ_j,i = 2(Q_j,i − y_q,i)/n; one Adam over both
  *    (the shared count incremented once).
@@ -210,11 +205,6 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
   const valueLayout = mlpLayout([obs, ...hidden, 1]);
 
   // Constants as tfjs sees them: float32 tensors of the float64 values.
-  const half = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] - lo) / 2);
-  const center = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] + lo) / 2);
-  const logScale = f(bounds.low.reduce((acc, lo, j) => acc + Math.log((bounds.high[j] - lo) / 2), 0));
-  const halfLog2Pi = f(0.5 * Math.log(2 * Math.PI));
-  const ln2 = f(Math.LN2);
   const invN = f(1 / n);
   const gamma = f(config.gamma);
   const alpha = f(config.alpha);
@@ -237,10 +227,8 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
   const dQ2 = new Float32Array(n);
   const dV = new Float32Array(n);
   const logProb = new Float32Array(n); // log π(ã|s)
-  // Kept from the sample for step 0's backward.
-  const tanhU = new Float32Array(n * act);
-  const sigmoidM2u = new Float32Array(n * act); // sigmoid(−2u)
-  const std = new Float32Array(n * act);
+  // Step 0 on the action columns of the critic inputs, keeping the sample for its backward.
+  const head = makeSquashedGaussian({ bounds, rows: n, rowLength: inQ, actionColumn: obs });
   const dSa = new Float32Array(n * inQ); // dJ/d[s, ã], summed over both critics
   const dZ = new Float32Array(n * out); // dJ/dz, z the policy MLP's output
   // Gradient arenas and their views, cut once.
@@ -291,35 +279,6 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
       key: state0Key,
       updates: 0,
     };
-  };
-
-  /**
-   * Step 0's forward: ã = rescale(tanh(μ + σ ⊙ ε)) into the action columns of `dst` (`[n, obs + act]`, s
-   * columns already there) and log π(ã|s) into `logProb`, keeping tanh u, sigmoid(−2u) and σ for the
-   * backward. Op for op as `samplePolicy`; z stays in `wsActor.out`.
-   */
-  const sampleInto = (actor: MlpViews, s: Float32Array, eps: Float32Array, dst: Float32Array) => {
-    const z = mlpForward(gemm, actorLayout, actor, s, n, wsActor);
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      for (let j = 0; j < act; j++) {
-        const k = i * act + j;
-        const raw = z[i * out + act + j];
-        const ls = raw > LOG_STD_MAX ? LOG_STD_MAX : raw < LOG_STD_MIN ? LOG_STD_MIN : raw;
-        const sd = f(Math.exp(ls));
-        const e = eps[k];
-        const u = f(z[i * out + j] + f(sd * e));
-        const gaussian = f(f(f(-0.5 * f(e * e)) - ls) - halfLog2Pi);
-        const ltd = f(2 * f(f(ln2 - u) - f(softplus(f(-2 * u)))));
-        sum += f(gaussian - ltd);
-        const t = f(Math.tanh(u));
-        tanhU[k] = t;
-        sigmoidM2u[k] = 1 / (1 + Math.exp(2 * u));
-        std[k] = sd;
-        dst[i * inQ + obs + j] = f(f(t * half[j]) + center[j]);
-      }
-      logProb[i] = f(f(sum) - logScale);
-    }
   };
 
   const update = (
@@ -375,7 +334,8 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
     const actor = views(actorLayout, state.actor);
     const piEps = normal(piKey, n * act);
     concatRows(s, batch.actions, sPi); // action columns overwritten by ã
-    sampleInto(actor, s, piEps, sPi);
+    const z = mlpForward(gemm, actorLayout, actor, s, n, wsActor); // stays in wsActor for the backward
+    head.sample(z, piEps, sPi, logProb);
     const q1New = views(criticLayout, newQ1.p), q2New = views(criticLayout, newQ2.p);
     const q1Pi = mlpForward(gemm, criticLayout, q1New, sPi, n, wsQ1);
     const q2Pi = mlpForward(gemm, criticLayout, q2New, sPi, n, wsQ2);
@@ -391,13 +351,11 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
       dQ2[i] = first ? 0 : -invN;
     }
     let actorLoss = f(sumJ);
-    const z = wsActor.out;
     if (reg !== 0) {
       let sumMean = 0, sumLogStd = 0;
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < act; j++) {
-          const mu = z[i * out + j], raw = z[i * out + act + j];
-          const ls = raw > LOG_STD_MAX ? LOG_STD_MAX : raw < LOG_STD_MIN ? LOG_STD_MIN : raw;
+          const mu = z[i * out + j], ls = clipLogStd(z[i * out + act + j]);
           sumMean += f(f(mu * mu) / heads);
           sumLogStd += f(f(ls * ls) / heads);
         }
@@ -406,24 +364,15 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
     }
     mlpBackward(gemm, criticLayout, q1New, wsQ1, dQ1, gQ1, throughQ1); // gQ1, gQ2 are scratch here
     mlpBackward(gemm, criticLayout, q2New, wsQ2, dQ2, gQ2, throughQ2);
-    const g = f(invN * alpha), twoG = 2 * g; // dJ/d log π_i, the same for every i
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < act; j++) {
-        const k = i * act + j;
-        const t = tanhU[k];
-        const fromAction = f(f(dSa[i * inQ + obs + j] * half[j]) * f(1 - f(t * t)));
-        const fromLtd = f(twoG - 2 * f(twoG * sigmoidM2u[k])); // 2G(1 − 2 sigmoid(−2u))
-        const du = f(fromAction + fromLtd);
-        const mu = z[i * out + j], raw = z[i * out + act + j];
-        const inside = raw >= LOG_STD_MIN && raw <= LOG_STD_MAX;
-        const dLogStd = f(f(f(du * piEps[k]) * std[k]) - g); // through σ, and −ℓ
-        if (reg === 0) {
-          dZ[i * out + j] = du;
-          dZ[i * out + act + j] = inside ? dLogStd : 0;
-        } else {
-          // The penalty's 2ρx/N as tfjs's square and mean gradients: f(f(ρ/N)·2x); inside the clip ℓ = z.
-          dZ[i * out + j] = f(du + f(regScale * 2 * mu));
-          dZ[i * out + act + j] = inside ? f(dLogStd + f(regScale * 2 * raw)) : 0;
+    head.backward(z, piEps, dSa, f(invN * alpha), dZ); // dJ/d log π_i = α/n for every i
+    if (reg !== 0) {
+      // The penalty's 2ρx/N as tfjs's square and mean gradients: f(f(ρ/N)·2x), added to the soft part's
+      // dJ/dz; inside the clip ℓ = z, outside it the log σ column stays 0.
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < act; j++) {
+          const m = i * out + j, l = i * out + act + j, raw = z[l];
+          dZ[m] = f(dZ[m] + f(regScale * 2 * z[m]));
+          if (raw >= LOG_STD_MIN && raw <= LOG_STD_MAX) dZ[l] = f(dZ[l] + f(regScale * 2 * raw));
         }
       }
     }
@@ -502,16 +451,6 @@ export const SAC_V_ARENAS = [
   "valueM",
   "valueV",
 ] as const;
-
-// tfjs cpu's softplus, which mirrors TensorFlow's: exp(x) below log(ε₃₂) + 2, x above its negation.
-const SOFTPLUS_THRESHOLD = Math.log(1.1920928955078125e-7) + 2;
-
-/** softplus(x) = log(1 + eˣ) as tfjs's cpu kernel computes it (the store rounds it). */
-function softplus(x: number): number {
-  if (x < SOFTPLUS_THRESHOLD) return Math.exp(x);
-  if (x > -SOFTPLUS_THRESHOLD) return x;
-  return Math.log(1 + Math.exp(x));
-}
 
 /** The key of a blank state (any key: a blank state is overwritten before it is read). */
 const state0Key = [0, 0] as unknown as Key;

@@ -8,24 +8,8 @@
  * @module
  */
 import type { Key } from "../core/rng.ts";
-import type { F32Tensor } from "../formats/safetensors.ts";
-import type { MlpLayout } from "./mlp.ts";
+import { type HostAdam, type HostLayer, hostLayers, type HostTwin, packLayers } from "./_host_tree.ts";
 import type { Td3Engine, Td3EngineState } from "./td3.ts";
-
-/** One layer as the reference stores it: `w` `[in, out]`, `b` `[out]`. */
-interface HostLayer {
-  readonly w: F32Tensor;
-  readonly b: F32Tensor;
-}
-
-/** An Adam state as the reference's `adam` stores it: `[{count, mu, nu}, null]`. */
-type HostAdam<P> = readonly [{ readonly count: number; readonly mu: P; readonly nu: P }, null];
-
-/** Twin critics as the reference stores them. */
-interface HostTwin {
-  readonly q1: readonly HostLayer[];
-  readonly q2: readonly HostLayer[];
-}
 
 /** The tfjs `Td3State`'s tree with host tensors. */
 export interface Td3HostState {
@@ -47,14 +31,6 @@ export interface Td3HostState {
   readonly updates: number;
 }
 
-/** The layers of an arena, as views. */
-function layers(layout: MlpLayout, arena: Float32Array): HostLayer[] {
-  return layout.layers.map((l) => ({
-    w: { shape: [l.fanIn, l.fanOut], data: arena.subarray(l.w, l.w + l.fanIn * l.fanOut) },
-    b: { shape: [l.fanOut], data: arena.subarray(l.b, l.b + l.fanOut) },
-  }));
-}
-
 /**
  * The checkpoint tree of an engine state; its tensors are views of the state's arenas (no copy).
  *
@@ -63,8 +39,8 @@ function layers(layout: MlpLayout, arena: Float32Array): HostLayer[] {
  * @returns the tree
  */
 export function td3HostState(engine: Td3Engine, state: Td3EngineState): Td3HostState {
-  const a = (arena: Float32Array) => layers(engine.actorLayout, arena);
-  const c = (arena: Float32Array) => layers(engine.criticLayout, arena);
+  const a = (arena: Float32Array) => hostLayers(engine.actorLayout, arena);
+  const c = (arena: Float32Array) => hostLayers(engine.criticLayout, arena);
   return {
     actor: a(state.actor),
     actorTarget: a(state.actorTarget),
@@ -81,25 +57,6 @@ export function td3HostState(engine: Td3Engine, state: Td3EngineState): Td3HostS
   };
 }
 
-/** Copy a tree's layers into one arena of `layout`, checking every shape. */
-function pack(layout: MlpLayout, host: readonly HostLayer[], what: string): Float32Array {
-  if (host.length !== layout.layers.length) {
-    throw new RangeError(`${what} has ${host.length} layers, expected ${layout.layers.length}`);
-  }
-  const arena = new Float32Array(layout.length);
-  layout.layers.forEach((l, i) => {
-    const { w, b } = host[i];
-    if (w.shape.join() !== `${l.fanIn},${l.fanOut}` || b.shape.join() !== `${l.fanOut}`) {
-      throw new RangeError(
-        `${what}.${i} has shapes [${w.shape}] and [${b.shape}], expected [${l.fanIn},${l.fanOut}]`,
-      );
-    }
-    arena.set(w.data, l.w);
-    arena.set(b.data, l.b);
-  });
-  return arena;
-}
-
 /**
  * An engine state from a checkpoint tree (e.g. a decoded checkpoint's host state); the arenas are copies.
  *
@@ -109,8 +66,8 @@ function pack(layout: MlpLayout, host: readonly HostLayer[], what: string): Floa
  * @throws {RangeError} when a network's layers do not fit the engine's layout
  */
 export function td3FromHost(engine: Td3Engine, host: Td3HostState): Td3EngineState {
-  const a = (h: readonly HostLayer[], what: string) => pack(engine.actorLayout, h, what);
-  const c = (h: readonly HostLayer[], what: string) => pack(engine.criticLayout, h, what);
+  const a = (h: readonly HostLayer[], what: string) => packLayers(engine.actorLayout, h, what);
+  const c = (h: readonly HostLayer[], what: string) => packLayers(engine.criticLayout, h, what);
   const [actorOpt] = host.actorOpt;
   const [criticOpt] = host.criticOpt;
   return {
