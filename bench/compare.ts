@@ -1,10 +1,12 @@
 /**
- * Runs this project's update benchmarks (tfjs on the configured backend, and the fused engine) and, when
- * they can run here, the peers of `../shared/peers/` (PyTorch eager, JAX jit; each at 1 and 2 threads),
- * then prints one markdown table of milliseconds per update with the ratios to the peers' best. A peer whose
- * script or Python packages are missing is skipped with one line.
+ * Runs this project's update benchmarks (tfjs on the wasm backend, and the fused engine with OpenBLAS and
+ * with its own WebAssembly GEMM) and, when they can run here, the peers of `../shared/peers/` (PyTorch
+ * eager, JAX jit; each at 1 and 2 threads), then prints one markdown table of milliseconds per update with
+ * the ratios to the peers' best. Then the end-to-end case: TD3 on Pendulum-v1 with RLtools' settings, the
+ * wall time of `deno task train` against RLtools' C++ example (`rltools/run.sh`). A peer whose script,
+ * compiler or Python packages are missing is skipped with one line; `--no-e2e` skips the end-to-end case.
  *
- *     PEERS_PYTHON=/path/to/venv/bin/python deno run -A bench/compare.ts [--seconds 4]
+ *     PEERS_PYTHON=/path/to/venv/bin/python deno run -A bench/compare.ts [--seconds 4] [--no-e2e]
  *
  * The peers are development aids outside this repository (a user's clone has no `../shared`).
  *
@@ -12,13 +14,20 @@
  */
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ args: Deno.args, options: { seconds: { type: "string", default: "4" } } });
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { seconds: { type: "string", default: "4" }, "no-e2e": { type: "boolean", default: false } },
+});
 const root = new URL("..", import.meta.url).pathname;
 const python = Deno.env.get("PEERS_PYTHON") ?? "/usr/bin/python3";
 
-async function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    const r = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" }).output();
     const dec = new TextDecoder();
     return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
   } catch (e) {
@@ -27,8 +36,8 @@ async function run(cmd: string, args: string[]): Promise<{ code: number; stdout:
 }
 
 /** Mean milliseconds per iteration of every bench in a file, by name (`deno bench --json`). */
-async function ours(file: string): Promise<Map<string, number>> {
-  const r = await run(Deno.execPath(), ["bench", "--json", "-A", `${root}${file}`]);
+async function ours(file: string, env: Record<string, string> = {}): Promise<Map<string, number>> {
+  const r = await run(Deno.execPath(), ["bench", "--json", "-A", `${root}${file}`], env);
   if (r.code !== 0) throw new Error(`deno bench ${file} failed:\n${r.stderr}`);
   const found = new Map<string, number>();
   for (const b of JSON.parse(r.stdout).benches) {
@@ -58,9 +67,15 @@ async function peer(script: string, module: string): Promise<Map<string, number>
 }
 
 const tfjs = await ours("bench/update_bench.ts");
-const engine = await ours("bench/engine_td3_bench.ts");
+const engine = await ours("bench/engine_bench.ts");
+const engineWasm = await ours("bench/engine_bench.ts", { TD3SAC_BLAS: "off" });
 const torch = await peer("torch_updates.py", "torch");
 const jax = await peer("jax_updates.py", "jax");
+const versions = (await run(python, [
+  "-c",
+  "import importlib.metadata as m\nfor p in ('torch', 'jax', 'jaxlib'):\n" +
+  "  try: print(p, m.version(p))\n  except Exception: pass",
+])).stdout.trim().split("\n").filter((l) => l !== "").join(", ");
 
 const ms = (x?: number) => (x === undefined || !Number.isFinite(x) ? "–" : `${x.toFixed(2)} ms`);
 const ratio = (peerMs?: number, oursMs?: number) =>
@@ -69,22 +84,72 @@ const peerOf = (
   p: Map<string, number> | string,
   name: string,
 ) => (typeof p === "string" ? undefined : p.get(name));
+const cpu = (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(/model name\s*: (.*)/)?.[1];
 
 console.log(
-  `Measured ${
-    new Date().toISOString().slice(0, 10)
-  } on ${Deno.build.target}, ${navigator.hardwareConcurrency} ` +
-    `cores; peers at their best of 1 and 2 threads; ratio = peer time / ours (above 1: we are faster).\n`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu ?? Deno.build.target}, ` +
+    `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}${versions ? `, ${versions}` : ""}; ` +
+    "peers at their best of 1 and 2 threads; ratio = peer time / ours (above 1: we are faster).\n",
 );
-console.log("| case | tfjs | engine | PyTorch | JAX jit | engine vs PyTorch | engine vs JAX |");
-console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+console.log(
+  "| case | tfjs wasm | engine, OpenBLAS | engine, WASM GEMM | PyTorch | JAX jit | engine vs PyTorch | " +
+    "engine vs JAX | WASM GEMM engine vs PyTorch |",
+);
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const name of tfjs.keys()) {
   const e = engine.get(`engine ${name}`);
+  const w = engineWasm.get(`engine ${name} (wasm-simd)`);
   const [t, j] = [peerOf(torch, name), peerOf(jax, name)];
   console.log(
-    `| \`${name}\` | ${ms(tfjs.get(name))} | ${ms(e)} | ${ms(t)} | ${ms(j)} | ${ratio(t, e)} | ${
-      ratio(j, e)
-    } |`,
+    `| \`${name}\` | ${ms(tfjs.get(name))} | ${ms(e)} | ${ms(w)} | ${ms(t)} | ${ms(j)} | ${ratio(t, e)} | ` +
+      `${ratio(j, e)} | ${ratio(t, w)} |`,
   );
 }
 for (const p of [torch, jax]) if (typeof p === "string") console.log(`\n${p}`);
+if (!values["no-e2e"]) await endToEnd();
+
+/**
+ * TD3 on Pendulum-v1 with RLtools' settings (64-64 nets, batch 100, 100 random warm-up steps, Adam 1e-3,
+ * 20000 steps): the wall time of the whole `deno task train` process against `rltools/run.sh`'s.
+ */
+async function endToEnd(): Promise<void> {
+  const out = await Deno.makeTempDir();
+  const flags = [
+    "--algo=td3",
+    "--hidden=64,64",
+    "--batch-size=100",
+    "--random-steps=100",
+    "--learning-starts=100",
+    "--lr=0.001",
+    "--steps=20000",
+    `--out=${out}/run`,
+  ];
+  const start = performance.now();
+  const r = await run(Deno.execPath(), ["run", "-A", `${root}src/cli/train.ts`, ...flags]);
+  const wall = (performance.now() - start) / 1000;
+  await Deno.remove(out, { recursive: true });
+  if (r.code !== 0) throw new Error(`deno task train failed:\n${r.stderr}`);
+  const final = /final eval (\S+ ± \S+)/.exec(r.stdout)?.[1];
+  console.log("\nEnd to end, TD3 on Pendulum-v1 with RLtools' settings (20000 steps):\n");
+  console.log("| run | wall time | result |");
+  console.log("| --- | ---: | --- |");
+  console.log(
+    `| \`deno task train ${flags.slice(0, -1).join(" ")}\` | ${wall.toFixed(1)} s | final eval ${final} |`,
+  );
+  const script = `${root}../shared/peers/rltools/run.sh`;
+  if (!(await Deno.stat(script).then(() => true, () => false))) {
+    console.log("\nrltools/run.sh not found: skipped.");
+    return;
+  }
+  const peerRun = await run("bash", [script, "0"]);
+  const peerWall = /wall_s=([\d.]+)/.exec(peerRun.stdout)?.[1];
+  if (peerRun.code !== 0 || peerWall === undefined) {
+    console.log(
+      `\nrltools/run.sh failed (needs g++ and libopenblas-dev): ${peerRun.stderr.trim().split("\n").at(-1)}`,
+    );
+    return;
+  }
+  const last = peerRun.stdout.trim().split("\n").filter((l) => l.startsWith("Step:")).at(-1) ?? "";
+  console.log(`| RLtools' C++ TD3 example, seed 0 | ${Number(peerWall).toFixed(1)} s | ${last.trim()} |`);
+  console.log(`\nRLtools' wall time / ours: ${(Number(peerWall) / wall).toFixed(2)}×.`);
+}
