@@ -1,10 +1,11 @@
 /**
- * Soak test of the training runtime: many updates of a real agent (Pendulum-v1, tuned preset, built as
- * `deno task train` builds it) on batches from a filled replay buffer, with acting and exploring through
- * `readTensor` every 1000 updates, while printing the live tensor count and the process RSS. A runtime
- * that frees what it allocates keeps the tensor count exactly constant and the RSS flat.
+ * Soak test of the training runtime: many updates of a real agent (Pendulum-v1, tuned preset, built and
+ * stepped through its `AgentRuntime` as `deno task train` does: the fused engine by default, tfjs on another
+ * backend) on batches from a filled replay buffer, with acting and exploring every 1000 updates, while
+ * printing the live tensor count and the process RSS. A runtime that frees (or recycles) what it allocates
+ * keeps the tensor count exactly constant and the RSS flat.
  *
- *     deno run -A bench/soak.ts [--algo td3|sac|sac-v] [--updates 100000] [--every 5000] [--backend wasm]
+ *     deno run -A bench/soak.ts [--algo td3|sac|sac-v] [--updates 100000] [--every 5000] [--backend engine]
  *
  * With `--buffer-memory N` it instead measures the memory of a full Pendulum replay buffer of capacity N
  * (RSS before and after filling it, after a warm-up with as many adds into a small buffer) next to the
@@ -28,9 +29,8 @@ import { type Key, keyFromSeed, split, uniform } from "../src/core/rng.ts";
 import type { Env } from "../src/envs/env.ts";
 import { makeEnv } from "../src/envs/registry.ts";
 import { ReplayBuffer } from "../src/replay/buffer.ts";
-import { makeAgent } from "../src/core/agents/make_agent.ts";
+import { agentRuntime } from "../src/runtime/agent_runtime.ts";
 import { type BackendName, BACKENDS, useBackend } from "../src/runtime/backend.ts";
-import { disposeTree, readTensor, step } from "../src/runtime/memory.ts";
 
 /** Transitions in the replay buffer the updates sample from. */
 const FILL = 10_000;
@@ -116,12 +116,13 @@ interface Report {
 }
 
 /** Run `updates` updates of `algo` and print the tensor count and RSS every `every` updates. */
-function soak(algo: Algo, backend: BackendName, updates: number, every: number): void {
+async function soak(algo: Algo, backend: BackendName, updates: number, every: number): Promise<void> {
   const config = validOrExit(
     validateConfig({ ...DEFAULTS, ...presetFor(algo, "tuned"), algo, backend } as TrainConfig),
   );
   const env = makeEnv(config.env) as Env<unknown>;
-  const agent = makeAgent(config, env);
+  const runtime = await agentRuntime(config, env);
+  const learner = runtime.learner;
   const [initKey, fillKey, loopKey0] = split(keyFromSeed(0), 3);
   const buffer = new ReplayBuffer({
     capacity: FILL,
@@ -152,7 +153,11 @@ function soak(algo: Algo, backend: BackendName, updates: number, every: number):
     envStep(randomAction(actKey, env), resetKey);
   }
 
-  let state: unknown = tf.tidy(() => agent.init(initKey) as unknown as tf.TensorContainer);
+  let held = { agent: runtime.init(initKey) };
+  const update = (s: typeof held, batch: ReturnType<ReplayBuffer["sample"]>) => {
+    const [agent, metrics] = learner.update(s.agent, batch);
+    return [{ agent }, metrics] as const;
+  };
   let loopKey = loopKey0;
   let finite = true;
   const reports: Report[] = [];
@@ -177,7 +182,7 @@ function soak(algo: Algo, backend: BackendName, updates: number, every: number):
 
   console.log(
     `soak: ${algo} (tuned: hidden ${config.hidden.join("x")}, batch ${config.batchSize}) on ${config.env}, ` +
-      `backend ${backend}, ${updates} updates on a buffer of ${FILL} random-action transitions, ` +
+      `${runtime.description}, ${updates} updates on a buffer of ${FILL} random-action transitions, ` +
       `act + sample every ${ACT_EVERY} updates`,
   );
   report(0);
@@ -185,24 +190,22 @@ function soak(algo: Algo, backend: BackendName, updates: number, every: number):
     const [nextLoop, stepKey] = split(loopKey);
     loopKey = nextLoop;
     const [sampleKey, actKey, resetKey] = split(stepKey, 3);
-    const [next, metrics] = step(agent.update, state, buffer.sample(sampleKey, config.batchSize));
-    state = next;
+    let metrics;
+    [held, metrics] = runtime.step(update, held, buffer.sample(sampleKey, config.batchSize), (s) => s.agent);
     const reporting = u % every === 0 || u === updates;
-    if (reporting) finite &&= Object.values(metrics).every((m) => Number.isFinite(m.dataSync()[0]));
-    disposeTree(metrics);
+    if (reporting) finite &&= Object.values(metrics).every(Number.isFinite);
 
     if (u % ACT_EVERY === 0) {
-      const obs = () => tf.tensor2d(observation, [1, env.observationSize]);
-      const greedy = readTensor(() => agent.act(state, obs()));
-      const action = agent.sample === undefined
+      const greedy = learner.act(held.agent, observation, 1);
+      const action = learner.sample === undefined
         ? greedy
-        : readTensor(() => agent.sample!(state, obs(), actKey));
+        : learner.sample(held.agent, observation, 1, actKey);
       finite &&= [...greedy, ...action].every(Number.isFinite);
       envStep(action, resetKey);
     }
     if (reporting) report(u);
   }
-  disposeTree(state);
+  runtime.dispose(held.agent);
 
   const periodic = reports.slice(1);
   const [first, final] = [periodic[0], periodic.at(-1)!];
@@ -242,7 +245,7 @@ function flags() {
         algo: { type: "string", default: "td3" },
         updates: { type: "string", default: "100000" },
         every: { type: "string", default: "5000" },
-        backend: { type: "string", default: "wasm" },
+        backend: { type: "string", default: "engine" },
         "buffer-memory": { type: "string" },
       },
     }).values;
@@ -263,5 +266,5 @@ if (values["buffer-memory"] !== undefined) {
   const every = positiveInt("every", values.every);
   const ready = await useBackend(backend);
   if (E.isLeft(ready)) fail(ready.left);
-  soak(algo, backend, updates, every);
+  await soak(algo, backend, updates, every);
 }
