@@ -129,7 +129,7 @@ async function endToEnd(): Promise<void> {
   const wall = (performance.now() - start) / 1000;
   await Deno.remove(out, { recursive: true });
   if (r.code !== 0) throw new Error(`deno task train failed:\n${r.stderr}`);
-  const final = /final eval (\S+ ± \S+)/.exec(r.stdout)?.[1];
+  const final = /final eval (\S+ ± [^;\s]+)/.exec(r.stdout)?.[1];
   console.log("\nEnd to end, TD3 on Pendulum-v1 with RLtools' settings (20000 steps):\n");
   console.log("| run | wall time | result |");
   console.log("| --- | ---: | --- |");

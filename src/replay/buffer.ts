@@ -262,10 +262,13 @@ export class ReplayBuffer {
       }
       const ch = this.#chunks[i >> CHUNK_BITS];
       const r = i & ROW_MASK;
-      batch.observations.set(ch.obs.subarray(r * o, (r + 1) * o), j * o);
-      batch.actions.set(ch.act.subarray(r * a, (r + 1) * a), j * a);
+      // Element loops, not `set(subarray(…))`: a row is a few values, and a view per row costs more.
+      for (let c = 0; c < o; c++) {
+        batch.observations[j * o + c] = ch.obs[r * o + c];
+        batch.nextObservations[j * o + c] = ch.next[r * o + c];
+      }
+      for (let c = 0; c < a; c++) batch.actions[j * a + c] = ch.act[r * a + c];
       batch.rewards[j] = ch.rew[r];
-      batch.nextObservations.set(ch.next.subarray(r * o, (r + 1) * o), j * o);
       batch.terminated[j] = ch.term[r];
     }
     return batch;
