@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { KERNEL_MODULES } from "../tools/build_kernels.ts";
 
-Deno.test("gemm.wasm is what tools/build_kernels.ts builds from assembly/gemm.ts (byte for byte)", async () => {
-  const out = await Deno.makeTempFile({ suffix: ".wasm" });
+const KERNELS = new URL("../src/engine/kernels/", import.meta.url);
+
+Deno.test("the committed kernels are what tools/build_kernels.ts builds from assembly/ (byte for byte)", async () => {
+  const out = await Deno.makeTempDir();
   try {
     const build = new Deno.Command(Deno.execPath(), {
       args: [
@@ -18,14 +21,18 @@ Deno.test("gemm.wasm is what tools/build_kernels.ts builds from assembly/gemm.ts
     });
     const { code, stderr } = await build.output();
     assert.equal(code, 0, new TextDecoder().decode(stderr));
-    const rebuilt = await Deno.readFile(out);
-    const committed = await Deno.readFile(new URL("../src/engine/kernels/gemm.wasm", import.meta.url));
-    assert.equal(rebuilt.byteLength, committed.byteLength);
-    assert(
-      rebuilt.every((x, i) => x === committed[i]),
-      "the rebuilt gemm.wasm differs from the committed one",
-    );
+    const files = KERNEL_MODULES.flatMap((k) => [k.wasm, ...(k.base64 === undefined ? [] : [k.base64.file])]);
+    assert.deepEqual(files, ["gemm.wasm", "elementwise.wasm", "_elementwise_wasm.ts"]);
+    for (const file of files) {
+      const rebuilt = await Deno.readFile(`${out}/${file}`);
+      const committed = await Deno.readFile(new URL(file, KERNELS));
+      assert.equal(rebuilt.byteLength, committed.byteLength, file);
+      assert(
+        rebuilt.every((x, i) => x === committed[i]),
+        `the rebuilt ${file} differs from the committed one`,
+      );
+    }
   } finally {
-    await Deno.remove(out);
+    await Deno.remove(out, { recursive: true });
   }
 });

@@ -1,26 +1,50 @@
 /**
- * Builds the engine's WebAssembly kernels: `src/engine/kernels/assembly/gemm.ts` (AssemblyScript) into
- * `src/engine/kernels/gemm.wasm`, with an exact AssemblyScript (and so Binaryen) version, so the committed
- * binary can be rebuilt byte for byte. The engine loads the committed .wasm; nothing is compiled at run time.
+ * Builds the engine's WebAssembly kernels from AssemblyScript, with an exact AssemblyScript (and so Binaryen)
+ * version, so the committed binaries can be rebuilt byte for byte:
  *
- *     deno task build:kernels                       # writes src/engine/kernels/gemm.wasm
- *     deno run -A tools/build_kernels.ts --out X    # writes X instead (the reproducibility test uses this)
+ * - `src/engine/kernels/assembly/gemm.ts` into `src/engine/kernels/gemm.wasm`;
+ * - `src/engine/kernels/assembly/elementwise.ts` into `src/engine/kernels/elementwise.wasm`, and the same
+ *   bytes in base64 into `src/engine/kernels/_elementwise_wasm.ts` (the engine compiles that module
+ *   synchronously when it loads, so it needs the bytes in a source file).
+ *
+ * The engine loads the committed files; nothing is compiled from AssemblyScript at run time.
+ *
+ *     deno task build:kernels                        # writes the files above
+ *     deno run -A tools/build_kernels.ts --out DIR   # writes them into DIR instead (the reproducibility test)
  *
  * @module
  */
 import asc from "npm:assemblyscript@0.28.20/asc";
 
-/** The AssemblyScript version the committed binary is built with. */
+/** The AssemblyScript version the committed binaries are built with. */
 export const ASSEMBLYSCRIPT_VERSION = "0.28.20";
 
 const KERNELS = new URL("../src/engine/kernels/", import.meta.url);
-const SOURCE = new URL("assembly/gemm.ts", KERNELS);
-const OUTPUT = new URL("gemm.wasm", KERNELS);
+
+/** One kernel module: its AssemblyScript source (under `assembly/`) and the binary it becomes. */
+interface Kernel {
+  /** The source's file name in `src/engine/kernels/assembly/`. */
+  readonly source: string;
+  /** The binary's file name in `src/engine/kernels/`. */
+  readonly wasm: string;
+  /** When set, the name of a TypeScript module, beside the binary, that holds its bytes in base64. */
+  readonly base64?: { readonly file: string; readonly name: string };
+}
+
+/** The kernel modules, in build order. */
+export const KERNEL_MODULES: readonly Kernel[] = [
+  { source: "gemm.ts", wasm: "gemm.wasm" },
+  {
+    source: "elementwise.ts",
+    wasm: "elementwise.wasm",
+    base64: { file: "_elementwise_wasm.ts", name: "ELEMENTWISE_WASM_BASE64" },
+  },
+];
 
 /**
- * The compiler flags: SIMD on, full speed optimization, no managed runtime or GC (the kernel allocates
- * nothing), no assertions, no `abort` import (so the module imports nothing); the memory is the
- * module's own, exported and growable.
+ * The compiler flags: SIMD on, full speed optimization, no managed runtime or GC (the kernels allocate
+ * nothing), no assertions, no `abort` import (so the modules import nothing); each module's memory is its
+ * own, exported and growable.
  */
 export const FLAGS = [
   "--optimizeLevel",
@@ -38,18 +62,19 @@ export const FLAGS = [
 ] as const;
 
 /**
- * Compiles the GEMM kernel.
+ * Compiles one AssemblyScript source.
  *
+ * @param source the source's file name in `src/engine/kernels/assembly/`
  * @returns the module's bytes
  */
-export async function buildGemm(): Promise<Uint8Array> {
-  const source = await Deno.readTextFile(SOURCE);
+export async function buildKernel(source: string): Promise<Uint8Array> {
+  const text = await Deno.readTextFile(new URL(`assembly/${source}`, KERNELS));
   let binary: Uint8Array | undefined;
   const stderr: string[] = [];
-  const { error } = await asc.main(["gemm.ts", "--outFile", "gemm.wasm", ...FLAGS], {
-    readFile: (name: string) => (name === "gemm.ts" ? source : null),
+  const { error } = await asc.main(["kernel.ts", "--outFile", "kernel.wasm", ...FLAGS], {
+    readFile: (name: string) => (name === "kernel.ts" ? text : null),
     writeFile: (name: string, contents: Uint8Array | string) => {
-      if (name === "gemm.wasm" && typeof contents !== "string") binary = contents;
+      if (name === "kernel.wasm" && typeof contents !== "string") binary = contents;
     },
     listFiles: () => [],
     stdout: { write: (s: string | Uint8Array) => (typeof s === "string" ? s.length : s.byteLength) },
@@ -61,16 +86,48 @@ export async function buildGemm(): Promise<Uint8Array> {
       },
     },
   });
-  if (error || !binary) throw new Error(`asc failed: ${error?.message ?? "no output"}\n${stderr.join("")}`);
+  if (error || !binary) {
+    throw new Error(`asc failed on ${source}: ${error?.message ?? "no output"}\n${stderr.join("")}`);
+  }
   return binary;
+}
+
+/**
+ * The TypeScript module holding a binary's bytes in base64 (formatted as `deno fmt` leaves it).
+ *
+ * @param kernel the kernel module
+ * @param bytes its binary
+ * @returns the module's text
+ */
+export function base64Module(kernel: Kernel, bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return [
+    `// Generated by tools/build_kernels.ts (\`deno task build:kernels\`) from assembly/${kernel.source}: do not edit.`,
+    `/** The bytes of \`${kernel.wasm}\`, base64. */`,
+    `export const ${kernel.base64!.name} =`,
+    `  "${btoa(binary)}";`,
+    "",
+  ].join("\n");
 }
 
 if (import.meta.main) {
   const at = Deno.args.indexOf("--out");
-  const out = at >= 0 ? Deno.args[at + 1] : OUTPUT;
-  const started = performance.now();
-  const bytes = await buildGemm();
-  await Deno.writeFile(out, bytes);
-  const ms = Math.round(performance.now() - started);
-  console.log(`gemm.wasm: ${bytes.byteLength} bytes, assemblyscript ${asc.version}, ${ms} ms -> ${out}`);
+  // a directory: relative to the working directory, a trailing slash added
+  const out = at >= 0
+    ? new URL(`${Deno.args[at + 1]}/`.replace(/\/+$/, "/"), `file://${Deno.cwd()}/`)
+    : KERNELS;
+  for (const kernel of KERNEL_MODULES) {
+    const started = performance.now();
+    const bytes = await buildKernel(kernel.source);
+    await Deno.writeFile(new URL(kernel.wasm, out), bytes);
+    if (kernel.base64 !== undefined) {
+      await Deno.writeTextFile(new URL(kernel.base64.file, out), base64Module(kernel, bytes));
+    }
+    const ms = Math.round(performance.now() - started);
+    const where = new URL(kernel.wasm, out).pathname;
+    console.log(
+      `${kernel.wasm}: ${bytes.byteLength} bytes, assemblyscript ${asc.version}, ${ms} ms -> ${where}`,
+    );
+  }
 }

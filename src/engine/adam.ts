@@ -17,9 +17,13 @@
  *
  * Each of +, ·, / and √ on float32 inputs computed in float64 and rounded once is the correctly rounded
  * float32 result, so this equals tfjs's cpu backend bit for bit (and the wasm backend's, see the tests).
+ * It is also what a float32 SIMD lane computes: the loops themselves are `elementwise.adam` and
+ * `elementwise.softUpdate` (`elementwise.ts`), WebAssembly SIMD kernels where they load, else the same formulas in
+ * JavaScript, equal bit for bit.
  *
  * @module
  */
+import { type AdamScalars, elementwise } from "./elementwise.ts";
 
 /** Adam's hyperparameters, as in `core/optim/adam.ts`'s `AdamOptions`. */
 export interface AdamStepOptions {
@@ -46,9 +50,31 @@ export interface AdamArenas {
 const f = Math.fround;
 
 /**
+ * Adam's scalars for step `count` as tfjs sees them: computed in float64, then float32 tensors.
+ *
+ * @param count the step number t after incrementing (1 on the first step)
+ * @param options learning rate and moment hyperparameters
+ * @returns the float32 scalars the per-element step uses
+ */
+export function adamScalars(count: number, options: AdamStepOptions): AdamScalars {
+  const b1 = options.b1 ?? 0.9;
+  const b2 = options.b2 ?? 0.999;
+  return {
+    beta1: f(b1),
+    oneMinusBeta1: f(1 - b1),
+    beta2: f(b2),
+    oneMinusBeta2: f(1 - b2),
+    c1: f(1 - b1 ** count),
+    sqrtC2: f(Math.sqrt(1 - b2 ** count)),
+    eps: f(options.eps ?? 1e-8),
+    negLr: f(-options.lr),
+  };
+}
+
+/**
  * One Adam step: reads `from` and `grads`, writes the new parameters and moments into `out`. `out` may be
  * `from` itself (update in place) or distinct arenas (the runtime's double buffering); element i is read
- * completely before it is written, so partial aliasing per array is fine too. No allocation.
+ * completely before it is written, so partial aliasing per array is fine too. No arena is allocated.
  *
  * @example
  * ```ts
@@ -73,39 +99,20 @@ export function adamStep(
   options: AdamStepOptions,
   out: AdamArenas = from,
 ): void {
-  const b1 = options.b1 ?? 0.9;
-  const b2 = options.b2 ?? 0.999;
-  // The scalars as tfjs sees them: computed in float64, then float32 tensors.
-  const beta1 = f(b1), oneMinusBeta1 = f(1 - b1);
-  const beta2 = f(b2), oneMinusBeta2 = f(1 - b2);
-  const c1 = f(1 - b1 ** count);
-  const sqrtC2 = f(Math.sqrt(1 - b2 ** count));
-  const eps = f(options.eps ?? 1e-8);
-  const negLr = f(-options.lr);
-  const { p, m, v } = from;
-  const { p: pOut, m: mOut, v: vOut } = out;
-  const n = p.length;
+  const n = from.p.length;
   if (
-    grads.length !== n || m.length !== n || v.length !== n || pOut.length !== n || mOut.length !== n ||
-    vOut.length !== n
+    grads.length !== n || from.m.length !== n || from.v.length !== n || out.p.length !== n ||
+    out.m.length !== n || out.v.length !== n
   ) {
     throw new RangeError(`adamStep: arenas of different lengths (parameters: ${n})`);
   }
-  for (let i = 0; i < n; i++) {
-    const g = grads[i];
-    const mi = f(f(m[i] * beta1) + f(g * oneMinusBeta1));
-    const vi = f(f(v[i] * beta2) + f(f(g * g) * oneMinusBeta2));
-    const u = f(f(mi / c1) / f(f(f(Math.sqrt(vi)) / sqrtC2) + eps));
-    pOut[i] = p[i] + f(u * negLr); // the store into a Float32Array is the last fround
-    mOut[i] = mi;
-    vOut[i] = vi;
-  }
+  elementwise.adam(from, grads, adamScalars(count, options), out);
 }
 
 /**
  * Polyak averaging of a target network, `target' = (1 − τ)·target + τ·online` (the soft target update of
  * DDPG, TD3 and SAC), op for op as `incrementalUpdate`: `f(f(t·(1−τ)) + f(o·τ))`. `out` may be `target`
- * (update in place) or a distinct arena. No allocation.
+ * (update in place) or a distinct arena. No arena is allocated.
  *
  * @example
  * ```ts
@@ -132,6 +139,5 @@ export function softUpdate(
   if (online.length !== n || out.length !== n) {
     throw new RangeError(`softUpdate: arenas of different lengths (target: ${n})`);
   }
-  const keep = f(1 - tau), take = f(tau);
-  for (let i = 0; i < n; i++) out[i] = f(target[i] * keep) + f(online[i] * take);
+  elementwise.softUpdate(target, online, f(1 - tau), f(tau), out);
 }

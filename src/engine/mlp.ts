@@ -10,10 +10,13 @@
  * - {@link mlpWorkspace} holds the activations and backward buffers for one batch size, allocated once.
  *
  * In steady state {@link mlpForward} and {@link mlpBackward} allocate nothing: no `new`, no literals, no
- * closures; they only write into the workspace and the gradient arena.
+ * closures; they only write into the workspace and the gradient arena. Their element-wise passes (the ReLU,
+ * and in the backward the ReLU mask fused with the bias gradient's column sums) are `elementwise.ts`'s
+ * kernels.
  *
  * @module
  */
+import { elementwise } from "./elementwise.ts";
 import type { Gemm } from "./gemm.ts";
 
 /** Where one dense layer's parameters sit inside an arena. */
@@ -194,9 +197,8 @@ export function mlpForward(
     for (let r = 0; r < n; r++) z.set(b, r * fanOut);
     gemm.sgemm(false, false, n, fanOut, fanIn, 1, input, fanIn, params.w[l], fanOut, 1, z, fanOut);
     if (l < last) {
-      const h = ws.h[l];
-      for (let i = 0; i < n * fanOut; i++) h[i] = z[i] > 0 ? z[i] : 0;
-      input = h;
+      elementwise.relu(z, ws.h[l]); // H = relu(Z)
+      input = ws.h[l];
     }
   }
   ws.input = x;
@@ -225,7 +227,8 @@ const defaults: MlpBackwardOptions = {};
  *   dH_{l-1} = dZ_l·W_lᵀ          [n, in]    = [n, out]·([in, out])ᵀ   → sgemm(transB = true)
  *   dZ_{l-1} = dH_{l-1} ⊙ 1[Z_{l-1} > 0]     (relu'(z) = 1 for z > 0, 0 otherwise, tfjs's `step` included)
  * and for l = 0 the same product gives dX = dZ_0·W_0ᵀ. Both products read stored matrices through the
- * transpose flags; nothing is transposed in memory.
+ * transpose flags; nothing is transposed in memory. The ReLU mask of dZ_{l-1} and its column sums db_{l-1}
+ * are one pass (`elementwise.reluBackward`), right after dH_{l-1} is computed.
  */
 
 /**
@@ -259,6 +262,14 @@ export function mlpBackward(
   const beta = options.accumulate === true ? 1 : 0;
   const dx = options.dx;
   if (dx !== undefined && dx.length < n * layers[0].fanIn) throw new RangeError("dx is shorter than [n, in]");
+  // db_{L-1} = Σ_rows dOut, summed in float64 per column (the hidden layers' db come with their masks)
+  const outWidth = layers[last].fanOut;
+  const dbOut = grads.b[last];
+  for (let j = 0; j < outWidth; j++) {
+    let sum = beta === 1 ? dbOut[j] : 0;
+    for (let r = 0; r < n; r++) sum += dOut[r * outWidth + j];
+    dbOut[j] = sum;
+  }
   let dz = dOut;
   for (let l = last; l >= 0; l--) {
     const fanIn = layers[l].fanIn;
@@ -266,19 +277,12 @@ export function mlpBackward(
     const below = l > 0 ? ws.h[l - 1] : input;
     // dW_l = H_{l-1}ᵀ·dZ_l
     gemm.sgemm(true, false, fanIn, fanOut, n, 1, below, fanIn, dz, fanOut, beta, grads.w[l], fanOut);
-    // db_l = Σ_rows dZ_l, summed in float64 per column
-    const db = grads.b[l];
-    for (let j = 0; j < fanOut; j++) {
-      let sum = beta === 1 ? db[j] : 0;
-      for (let r = 0; r < n; r++) sum += dz[r * fanOut + j];
-      db[j] = sum;
-    }
     if (l > 0) {
-      // dH_{l-1} = dZ_l·W_lᵀ, then the ReLU mask in place: dZ_{l-1} = dH_{l-1} ⊙ 1[Z_{l-1} > 0]
+      // dH_{l-1} = dZ_l·W_lᵀ, then in one pass the ReLU mask in place, dZ_{l-1} = dH_{l-1} ⊙ 1[Z_{l-1} > 0],
+      // and db_{l-1} = Σ_rows dZ_{l-1} (float64 per column)
       const dh = ws.dz[l - 1];
       gemm.sgemm(false, true, n, fanIn, fanOut, 1, dz, fanOut, params.w[l], fanOut, 0, dh, fanIn);
-      const z = ws.z[l - 1];
-      for (let i = 0; i < n * fanIn; i++) if (!(z[i] > 0)) dh[i] = 0;
+      elementwise.reluBackward(dh, ws.z[l - 1], n, fanIn, grads.b[l - 1], beta === 1);
       dz = dh;
     } else if (dx !== undefined) {
       // dX = dZ_0·W_0ᵀ
