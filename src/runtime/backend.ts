@@ -14,6 +14,7 @@ import type { BackendName } from "../config/backends.ts";
 import type { Gemm } from "../engine/gemm.ts";
 import { loadWasmGemm } from "../engine/kernels/wasm_gemm.ts";
 import { type GemmProvider, gemmProvider, installGemm } from "./gemm.ts";
+import { openBlasCoreName } from "./_openblas.ts";
 import { openBlasGemm } from "./openblas_gemm.ts";
 
 export { type BackendName, BACKENDS } from "../config/backends.ts";
@@ -72,14 +73,20 @@ export function engineGemm(): Promise<Gemm> {
 
 /**
  * What multiplies the matrices of a backend, for the run log: the engine's GEMM, or the wasm backend's
- * (`openblas` or `xnnpack`, once `useBackend("wasm")` has run); none for the other tfjs backends.
+ * (`openblas` or `xnnpack`, once `useBackend("wasm")` has run), with OpenBLAS's kernel family, e.g.
+ * `openblas (Haswell kernels)`; none for the other tfjs backends.
  *
  * @param name the backend
  * @returns the provider's name, or undefined
  */
 export async function matrixProducts(name: BackendName): Promise<string | undefined> {
-  if (name === "engine") return (await engineGemm()).name;
-  return name === "wasm" ? gemmProvider() : undefined;
+  const provider = name === "engine"
+    ? (await engineGemm()).name
+    : name === "wasm"
+    ? gemmProvider()
+    : undefined;
+  const core = openBlasCoreName();
+  return provider?.startsWith("openblas") && core !== undefined ? `${provider} (${core} kernels)` : provider;
 }
 
 /**
