@@ -226,6 +226,13 @@ export interface MlpBackwardOptions {
    * gradient arena, or a loss that reaches the same network twice.
    */
   readonly accumulate?: boolean;
+  /**
+   * Compute dL/dx only, default false: the parameter gradients are skipped (no dW products; `grads` serves
+   * as scratch for the bias sums the ReLU pass produces, and its values are not meaningful afterwards). For a
+   * loss that flows through a network that does not move, such as the actor's loss through a critic.
+   * Needs `dx`.
+   */
+  readonly inputOnly?: boolean;
 }
 
 const defaults: MlpBackwardOptions = {};
@@ -274,10 +281,12 @@ export function mlpBackward(
   const beta = options.accumulate === true ? 1 : 0;
   const dx = options.dx;
   if (dx !== undefined && dx.length < n * layers[0].fanIn) throw new RangeError("dx is shorter than [n, in]");
+  const parameters = options.inputOnly !== true;
+  if (!parameters && dx === undefined) throw new RangeError("mlpBackward: inputOnly needs dx");
   // db_{L-1} = Σ_rows dOut, summed in float64 per column (the hidden layers' db come with their masks)
   const outWidth = layers[last].fanOut;
   const dbOut = grads.b[last];
-  for (let j = 0; j < outWidth; j++) {
+  for (let j = 0; parameters && j < outWidth; j++) {
     let sum = beta === 1 ? dbOut[j] : 0;
     for (let r = 0; r < n; r++) sum += dOut[r * outWidth + j];
     dbOut[j] = sum;
@@ -288,7 +297,9 @@ export function mlpBackward(
     const fanOut = layers[l].fanOut;
     const below = l > 0 ? ws.h[l - 1] : input;
     // dW_l = H_{l-1}ᵀ·dZ_l
-    gemm.sgemm(true, false, fanIn, fanOut, n, 1, below, fanIn, dz, fanOut, beta, grads.w[l], fanOut);
+    if (parameters) {
+      gemm.sgemm(true, false, fanIn, fanOut, n, 1, below, fanIn, dz, fanOut, beta, grads.w[l], fanOut);
+    }
     if (l > 0) {
       // dH_{l-1} = dZ_l·W_lᵀ, then in one pass the ReLU mask in place, dZ_{l-1} = dH_{l-1} ⊙ 1[Z_{l-1} > 0],
       // and db_{l-1} = Σ_rows dZ_{l-1} (float64 per column)

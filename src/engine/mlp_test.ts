@@ -215,3 +215,19 @@ Deno.test("mlpBackward: relu'(0) = 0, as tfjs's step, when a pre-activation is e
   assert.deepEqual(Array.from(grads.b[0]), [0, 0, 0]);
   assert.deepEqual(Array.from(dx), Array(x.length).fill(0));
 });
+
+Deno.test("mlpBackward inputOnly: the same dL/dx bit for bit, no weight gradient written, needs dx", () => {
+  const { layout, params, x, r, ws } = setup([4, 16, 8, 1], 50);
+  mlpForward(gemm, layout, params, x, n, ws);
+  const full = mlpViews(layout);
+  const dxFull = new Float32Array(x.length);
+  mlpBackward(gemm, layout, params, ws, r, full, { dx: dxFull });
+  const scratch = mlpViews(layout);
+  scratch.arena.fill(7);
+  const dx = new Float32Array(x.length);
+  mlpBackward(gemm, layout, params, ws, r, scratch, { dx, inputOnly: true });
+  assert.deepEqual(new Uint8Array(dx.buffer), new Uint8Array(dxFull.buffer));
+  for (const w of scratch.w) assert.ok(w.every((v) => v === 7), "no dW product");
+  assert.ok(scratch.b.at(-1)!.every((v) => v === 7), "no output bias sum");
+  assert.throws(() => mlpBackward(gemm, layout, params, ws, r, scratch, { inputOnly: true }), /needs dx/);
+});

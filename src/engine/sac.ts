@@ -220,8 +220,9 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
   const gActor = mlpViews(actorLayout);
   const gQ1 = mlpViews(criticLayout);
   const gQ2 = mlpViews(criticLayout);
-  const throughQ1: MlpBackwardOptions = { dx: dSa };
-  const throughQ2: MlpBackwardOptions = { dx: dSa, accumulate: true }; // gQ2 is scratch there
+  // Through the critics to their input only: they do not move in the policy step (gQ1, gQ2 are scratch).
+  const throughQ1: MlpBackwardOptions = { dx: dSa, inputOnly: true };
+  const throughQ2: MlpBackwardOptions = { dx: dSa, accumulate: true, inputOnly: true };
   const actorAdam = { lr: config.actorLr };
   const criticAdam = { lr: config.criticLr };
   const alphaAdam = { lr: config.alphaLr };

@@ -128,7 +128,7 @@ const f = Math.fround;
  * 3. Actor, every policyDelay-th update, with the critics after step 2. J = −mean_i Q₁(s_i, μ(s_i)):
  *      dJ/dQ₁,i = −1/n;  backward through Q₁ down to its input gives dJ/d[s, a]; its action columns are dJ/dμ;
  *      μ = center + h ⊙ tanh(u)  ⇒  dJ/du = dJ/dμ ⊙ h ⊙ (1 − tanh²(u));  backward through the actor MLP.
- *    The gradient written into Q₁'s arena by that backward is not used (the critic does not move here).
+ *    That backward computes dJ/d[s, a] only, no parameter gradients (the critic does not move here).
  * 4. Then the soft updates θ' ← (1 − τ)θ' + τθ: the actor target from the new actor, the critic targets from
  *    the critics of step 2.
  */
@@ -192,7 +192,7 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
   const gActor = mlpViews(actorLayout);
   const gQ1 = mlpViews(criticLayout);
   const gQ2 = mlpViews(criticLayout);
-  const throughQ1: MlpBackwardOptions = { dx: dSa };
+  const throughQ1: MlpBackwardOptions = { dx: dSa, inputOnly: true };
   const actorAdam = { lr: config.actorLr };
   const criticAdam = { lr: config.criticLr };
 
