@@ -34,6 +34,7 @@ import type { SacConfig } from "../core/agents/sac.ts";
 import type { Batch } from "../core/batch.ts";
 import { type Key, keyFromSeed, normal, split } from "../core/rng.ts";
 import { LOG_STD_MAX, LOG_STD_MIN, makeSquashedGaussian } from "./_squashed_gaussian.ts";
+import { arenaViews, assertNoSharedArena, concatRows, makeTwinCritics, zeroArenas } from "./_twin_critics.ts";
 import { adamStep, softUpdate } from "./adam.ts";
 import type { Gemm } from "./gemm.ts";
 import {
@@ -153,7 +154,7 @@ export const SAC_LOG_STD_BOUNDS: readonly [number, number] = [LOG_STD_MIN, LOG_S
  *    from G_i = dL/d log π_i and A_ij = dL/dã_ij to dL/dz.
  * 1. Target (no gradient). ε' from the next-noise key, a' ~ π_φ(·|s') from the CURRENT policy (the reference
  *    samples with `state.actor`):  y = r + γ(1 − d)(min(Q'₁, Q'₂)(s', a') − α log π(a'|s')).
- * 2. Critics. L = mean (Q₁ − y)² + mean (Q₂ − y)², dL/dQ_j,i = 2(Q_j,i − y_i)/n; one Adam over both.
+ * 2. Critics. L = mean (Q₁ − y)² + mean (Q₂ − y)², one Adam over both (`_twin_critics.ts`).
  * 3. Policy, with the critics after step 2 and ε from the policy key:
  *      J = mean_i (α log π_i − m_i),  m_i = min(Q₁, Q₂)(s_i, ã_i):
  *      dJ/d log π_i = α/n;  dJ/dm_i = −1/n, routed to Q₁ where Q₁ ≤ Q₂ and to Q₂ otherwise (tfjs's minimum
@@ -198,17 +199,16 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
   const gamma = f(config.gamma);
   const targetEntropy = f(config.targetEntropy);
 
-  // Workspaces, shared across phases as in td3.ts: wsActor serves π(s') then π(s); wsQ1 / wsQ2 serve
+  // Workspaces, shared across phases as in td3.ts: wsActor serves π(s') then π(s); the critics' serve
   // Q'₁ / Q'₂, then Q₁ / Q₂, then the policy loss's new Q₁ / Q₂.
   const wsActor = mlpWorkspace(actorLayout, n);
-  const wsQ1 = mlpWorkspace(criticLayout, n);
-  const wsQ2 = mlpWorkspace(criticLayout, n);
+  const critics = makeTwinCritics(gemm, criticLayout, n, config.criticLr);
   // Critic inputs [n, obs + act]: (s', a') for the target, (s, a) for the critics, (s, ã) for the policy.
   const nextSa = new Float32Array(n * inQ);
   const sa = new Float32Array(n * inQ);
   const sPi = new Float32Array(n * inQ);
   const y = new Float32Array(n);
-  const dQ1 = new Float32Array(n);
+  const dQ1 = new Float32Array(n); // the policy loss's dJ/dQⱼ
   const dQ2 = new Float32Array(n);
   const logProbNext = new Float32Array(n); // log π(a'|s')
   const logProb = new Float32Array(n); // log π(ã|s)
@@ -218,57 +218,30 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
   const dZ = new Float32Array(n * out); // dJ/dz, z the policy MLP's output
   // Gradient arenas and their views, cut once.
   const gActor = mlpViews(actorLayout);
-  const gQ1 = mlpViews(criticLayout);
-  const gQ2 = mlpViews(criticLayout);
-  // Through the critics to their input only: they do not move in the policy step (gQ1, gQ2 are scratch).
+  // Through the critics to their input only: they do not move in the policy step (g1, g2 are scratch).
   const throughQ1: MlpBackwardOptions = { dx: dSa, inputOnly: true };
   const throughQ2: MlpBackwardOptions = { dx: dSa, accumulate: true, inputOnly: true };
   const actorAdam = { lr: config.actorLr };
-  const criticAdam = { lr: config.criticLr };
   const alphaAdam = { lr: config.alphaLr };
   const alphaFrom = { p: new Float32Array(1), m: new Float32Array(1), v: new Float32Array(1) };
   const alphaTo = { p: new Float32Array(1), m: new Float32Array(1), v: new Float32Array(1) };
   const alphaGrad = new Float32Array(1);
 
-  /** Write concat(s, a) rows into `dst`, `s` `[n, obs]` and `a` `[n, act]`. */
-  const concatRows = (s: Float32Array, a: Float32Array, dst: Float32Array) => {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < obs; j++) dst[i * inQ + j] = s[i * obs + j];
-      for (let j = 0; j < act; j++) dst[i * inQ + obs + j] = a[i * act + j];
-    }
-  };
-  /** Layer views of an arena, cut once per arena (with double buffering, two per network). */
-  const viewCache = new WeakMap<Float32Array, MlpViews>();
-  const views = (layout: MlpLayout, arena: Float32Array): MlpViews => {
-    let v = viewCache.get(arena);
-    if (v === undefined) viewCache.set(arena, v = mlpViews(layout, arena));
-    return v;
-  };
-  const blank = (): SacEngineState => {
-    const [a, c] = [actorLayout.length, criticLayout.length];
-    const zeros = (length: number) => new Float32Array(length);
-    return {
-      actor: zeros(a),
-      q1: zeros(c),
-      q2: zeros(c),
-      q1Target: zeros(c),
-      q2Target: zeros(c),
-      actorM: zeros(a),
-      actorV: zeros(a),
-      actorCount: 0,
-      q1M: zeros(c),
-      q1V: zeros(c),
-      q2M: zeros(c),
-      q2V: zeros(c),
-      criticCount: 0,
-      logAlpha: 0,
-      logAlphaM: 0,
-      logAlphaV: 0,
-      alphaCount: 0,
-      key: state0Key,
-      updates: 0,
-    };
-  };
+  const rows = concatRows(n, obs, act);
+  const actorViews = arenaViews(actorLayout);
+  const [a, c] = [actorLayout.length, criticLayout.length];
+  const blank = (): SacEngineState => ({
+    ...zeroArenas({ actor: a, actorM: a, actorV: a }),
+    ...zeroArenas({ q1: c, q2: c, q1Target: c, q2Target: c, q1M: c, q1V: c, q2M: c, q2V: c }),
+    actorCount: 0,
+    criticCount: 0,
+    logAlpha: 0,
+    logAlphaM: 0,
+    logAlphaV: 0,
+    alphaCount: 0,
+    key: state0Key,
+    updates: 0,
+  });
 
   /**
    * Step 0's forward: ã = rescale(tanh(μ + σ ⊙ ε)) into the action columns of `dst` (`[n, obs + act]`, s
@@ -288,55 +261,32 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
     into: SacEngineState = blank(),
   ): readonly [SacEngineState, SacEngineMetrics] => {
     if (batch.size !== n) throw new RangeError(`batch of ${batch.size}, the engine is for ${n}`);
-    for (const name of SAC_ARENAS) {
-      for (const other of SAC_ARENAS) {
-        if (into[name] === state[other]) throw new RangeError("update: `into` shares an arena with `state`");
-      }
-    }
+    assertNoSharedArena(into, state, SAC_ARENAS);
     const [key, nextKey, piKey] = split(state.key, 3);
     const s = batch.observations, s2 = batch.nextObservations;
     const alpha = f(Math.exp(state.logAlpha));
-    const actor = views(actorLayout, state.actor);
+    const actor = actorViews(state.actor);
 
     // 1. Target: a' ~ π(·|s') (current policy); y = r + γ(1−d)(min(Q'₁, Q'₂)(s', a') − α log π(a'|s')).
-    concatRows(s2, batch.actions, nextSa); // action columns overwritten just below
+    rows(s2, batch.actions, nextSa); // action columns overwritten just below
     sampleInto(actor, s2, normal(nextKey, n * act), nextSa, logProbNext);
-    const q1Next = mlpForward(gemm, criticLayout, views(criticLayout, state.q1Target), nextSa, n, wsQ1);
-    const q2Next = mlpForward(gemm, criticLayout, views(criticLayout, state.q2Target), nextSa, n, wsQ2);
+    const [q1Next, q2Next] = critics.forward(state.q1Target, state.q2Target, nextSa);
     for (let i = 0; i < n; i++) {
       const soft = f(Math.min(q1Next[i], q2Next[i]) - f(alpha * logProbNext[i]));
       const notDone = f(1 - batch.terminated[i]);
       y[i] = f(batch.rewards[i] + f(f(notDone * gamma) * soft));
     }
 
-    // 2. Critics: L = mean(Q₁ − y)² + mean(Q₂ − y)², dL/dQⱼ = 2(Qⱼ − y)/n; one Adam step on both.
-    concatRows(s, batch.actions, sa);
-    const q1 = views(criticLayout, state.q1), q2 = views(criticLayout, state.q2);
-    const q1Out = mlpForward(gemm, criticLayout, q1, sa, n, wsQ1);
-    const q2Out = mlpForward(gemm, criticLayout, q2, sa, n, wsQ2);
-    let sum1 = 0, sum2 = 0;
-    for (let i = 0; i < n; i++) {
-      const e1 = f(q1Out[i] - y[i]), e2 = f(q2Out[i] - y[i]);
-      sum1 += f(e1 * e1);
-      sum2 += f(e2 * e2);
-      dQ1[i] = f(2 * e1) * invN; // as tfjs's gradient: f(f(2·(Q − y))·f(1/n))
-      dQ2[i] = f(2 * e2) * invN;
-    }
-    const criticLoss = f(f(f(sum1) / n) + f(f(sum2) / n));
-    mlpBackward(gemm, criticLayout, q1, wsQ1, dQ1, gQ1);
-    mlpBackward(gemm, criticLayout, q2, wsQ2, dQ2, gQ2);
+    // 2. Critics: L = mean(Q₁ − y)² + mean(Q₂ − y)²; one Adam step on both, into `into`'s arenas.
+    rows(s, batch.actions, sa);
     const criticCount = state.criticCount + 1;
-    const newQ1 = { p: into.q1, m: into.q1M, v: into.q1V }, newQ2 = { p: into.q2, m: into.q2M, v: into.q2V };
-    adamStep({ p: state.q1, m: state.q1M, v: state.q1V }, gQ1.arena, criticCount, criticAdam, newQ1);
-    adamStep({ p: state.q2, m: state.q2M, v: state.q2V }, gQ2.arena, criticCount, criticAdam, newQ2);
+    const criticLoss = critics.step(state, sa, y, criticCount, into);
 
     // 3. Policy: J = mean(α log π − min(Q₁, Q₂))(s, ã) with the new critics; backward as derived above.
-    concatRows(s, batch.actions, sPi); // action columns overwritten by ã
+    rows(s, batch.actions, sPi); // action columns overwritten by ã
     const piEps = normal(piKey, n * act);
     sampleInto(actor, s, piEps, sPi, logProb);
-    const q1New = views(criticLayout, newQ1.p), q2New = views(criticLayout, newQ2.p);
-    const q1Pi = mlpForward(gemm, criticLayout, q1New, sPi, n, wsQ1);
-    const q2Pi = mlpForward(gemm, criticLayout, q2New, sPi, n, wsQ2);
+    const [q1Pi, q2Pi] = critics.forward(into.q1, into.q2, sPi);
     let sumJ = 0;
     for (let i = 0; i < n; i++) {
       const first = q1Pi[i] <= q2Pi[i];
@@ -345,8 +295,9 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
       dQ2[i] = first ? 0 : -invN;
     }
     const actorLoss = f(sumJ);
-    mlpBackward(gemm, criticLayout, q1New, wsQ1, dQ1, gQ1, throughQ1); // gQ1, gQ2 are scratch here
-    mlpBackward(gemm, criticLayout, q2New, wsQ2, dQ2, gQ2, throughQ2);
+    const q1New = critics.views(into.q1), q2New = critics.views(into.q2);
+    mlpBackward(gemm, criticLayout, q1New, critics.ws1, dQ1, critics.g1, throughQ1);
+    mlpBackward(gemm, criticLayout, q2New, critics.ws2, dQ2, critics.g2, throughQ2);
     head.backward(wsActor.out, piEps, dSa, f(invN * alpha), dZ); // dJ/d log π_i = α/n for every i
     mlpBackward(gemm, actorLayout, actor, wsActor, dZ, gActor);
     const actorCount = state.actorCount + 1;
@@ -376,21 +327,21 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
 
     // 5. Soft target updates from the critics of step 2.
     const { q1Target, q2Target } = into;
-    softUpdate(state.q1Target, newQ1.p, config.tau, q1Target);
-    softUpdate(state.q2Target, newQ2.p, config.tau, q2Target);
+    softUpdate(state.q1Target, into.q1, config.tau, q1Target);
+    softUpdate(state.q2Target, into.q2, config.tau, q2Target);
     return [{
       actor: newActor.p,
-      q1: newQ1.p,
-      q2: newQ2.p,
+      q1: into.q1,
+      q2: into.q2,
       q1Target,
       q2Target,
       actorM: newActor.m,
       actorV: newActor.v,
       actorCount,
-      q1M: newQ1.m,
-      q1V: newQ1.v,
-      q2M: newQ2.m,
-      q2V: newQ2.v,
+      q1M: into.q1M,
+      q1V: into.q1V,
+      q2M: into.q2M,
+      q2V: into.q2V,
       criticCount,
       logAlpha: alphaTo.p[0],
       logAlphaM: alphaTo.m[0],

@@ -28,6 +28,7 @@ import type { SacVConfig } from "../core/agents/sac_v.ts";
 import type { Batch } from "../core/batch.ts";
 import { type Key, normal, split } from "../core/rng.ts";
 import { clipLogStd, LOG_STD_MAX, LOG_STD_MIN, makeSquashedGaussian } from "./_squashed_gaussian.ts";
+import { arenaViews, assertNoSharedArena, concatRows, makeTwinCritics, zeroArenas } from "./_twin_critics.ts";
 import { adamStep, softUpdate } from "./adam.ts";
 import type { Gemm } from "./gemm.ts";
 import {
@@ -36,7 +37,6 @@ import {
   mlpForward,
   type MlpLayout,
   mlpLayout,
-  type MlpViews,
   mlpViews,
   mlpWorkspace,
 } from "./mlp.ts";
@@ -212,18 +212,17 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
   const heads = n * act; // elements of each penalty mean
   const regScale = f(reg / heads); // tfjs's mean gradient of the penalty: f(ρ / N)
 
-  // Workspaces, shared across phases: wsActor serves π(s); wsQ1 / wsQ2 serve Q₁ / Q₂, then the policy
+  // Workspaces, shared across phases: wsActor serves π(s); the critics' serve Q₁ / Q₂, then the policy
   // loss's new Q₁ / Q₂; wsV serves V'(s'), then V(s).
   const wsActor = mlpWorkspace(actorLayout, n);
-  const wsQ1 = mlpWorkspace(criticLayout, n);
-  const wsQ2 = mlpWorkspace(criticLayout, n);
+  const critics = makeTwinCritics(gemm, criticLayout, n, config.criticLr);
   const wsV = mlpWorkspace(valueLayout, n);
   // Critic inputs [n, obs + act]: (s, a) for the critics, (s, ã) for the policy and the value target.
   const sa = new Float32Array(n * inQ);
   const sPi = new Float32Array(n * inQ);
   const yQ = new Float32Array(n);
   const yV = new Float32Array(n);
-  const dQ1 = new Float32Array(n);
+  const dQ1 = new Float32Array(n); // the policy loss's dJ/dQⱼ
   const dQ2 = new Float32Array(n);
   const dV = new Float32Array(n);
   const logProb = new Float32Array(n); // log π(ã|s)
@@ -233,54 +232,27 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
   const dZ = new Float32Array(n * out); // dJ/dz, z the policy MLP's output
   // Gradient arenas and their views, cut once.
   const gActor = mlpViews(actorLayout);
-  const gQ1 = mlpViews(criticLayout);
-  const gQ2 = mlpViews(criticLayout);
   const gV = mlpViews(valueLayout);
-  // Through the critics to their input only: they do not move in the policy step (gQ1, gQ2 are scratch).
+  // Through the critics to their input only: they do not move in the policy step (g1, g2 are scratch).
   const throughQ1: MlpBackwardOptions = { dx: dSa, inputOnly: true };
   const throughQ2: MlpBackwardOptions = { dx: dSa, accumulate: true, inputOnly: true };
   const actorAdam = { lr: config.actorLr };
-  const criticAdam = { lr: config.criticLr };
   const valueAdam = { lr: config.valueLr };
 
-  /** Write concat(s, a) rows into `dst`, `s` `[n, obs]` and `a` `[n, act]`. */
-  const concatRows = (s: Float32Array, a: Float32Array, dst: Float32Array) => {
-    for (let i = 0; i < n; i++) {
-      dst.set(s.subarray(i * obs, (i + 1) * obs), i * inQ);
-      dst.set(a.subarray(i * act, (i + 1) * act), i * inQ + obs);
-    }
-  };
-  /** Layer views of an arena, cut once per arena (with double buffering, two per network). */
-  const viewCache = new WeakMap<Float32Array, MlpViews>();
-  const views = (layout: MlpLayout, arena: Float32Array): MlpViews => {
-    let v = viewCache.get(arena);
-    if (v === undefined) viewCache.set(arena, v = mlpViews(layout, arena));
-    return v;
-  };
-  const blank = (): SacVEngineState => {
-    const [a, c, v] = [actorLayout.length, criticLayout.length, valueLayout.length];
-    const zeros = (length: number) => new Float32Array(length);
-    return {
-      actor: zeros(a),
-      q1: zeros(c),
-      q2: zeros(c),
-      value: zeros(v),
-      valueTarget: zeros(v),
-      actorM: zeros(a),
-      actorV: zeros(a),
-      actorCount: 0,
-      q1M: zeros(c),
-      q1V: zeros(c),
-      q2M: zeros(c),
-      q2V: zeros(c),
-      criticCount: 0,
-      valueM: zeros(v),
-      valueV: zeros(v),
-      valueCount: 0,
-      key: state0Key,
-      updates: 0,
-    };
-  };
+  const rows = concatRows(n, obs, act);
+  const actorViews = arenaViews(actorLayout);
+  const valueViews = arenaViews(valueLayout);
+  const [a, c, v] = [actorLayout.length, criticLayout.length, valueLayout.length];
+  const blank = (): SacVEngineState => ({
+    ...zeroArenas({ actor: a, actorM: a, actorV: a }),
+    ...zeroArenas({ q1: c, q2: c, q1M: c, q1V: c, q2M: c, q2V: c }),
+    ...zeroArenas({ value: v, valueTarget: v, valueM: v, valueV: v }),
+    actorCount: 0,
+    criticCount: 0,
+    valueCount: 0,
+    key: state0Key,
+    updates: 0,
+  });
 
   const update = (
     state: SacVEngineState,
@@ -288,11 +260,7 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
     into: SacVEngineState = blank(),
   ): readonly [SacVEngineState, SacVEngineMetrics] => {
     if (batch.size !== n) throw new RangeError(`batch of ${batch.size}, the engine is for ${n}`);
-    for (const name of SAC_V_ARENAS) {
-      for (const other of SAC_V_ARENAS) {
-        if (into[name] === state[other]) throw new RangeError("update: `into` shares an arena with `state`");
-      }
-    }
+    assertNoSharedArena(into, state, SAC_V_ARENAS);
     const [key, piKey] = split(state.key);
     const s = batch.observations;
 
@@ -300,7 +268,7 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
     const vNext = mlpForward(
       gemm,
       valueLayout,
-      views(valueLayout, state.valueTarget),
+      valueViews(state.valueTarget),
       batch.nextObservations,
       n,
       wsV,
@@ -310,36 +278,18 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
       yQ[i] = f(batch.rewards[i] + f(f(notDone * gamma) * vNext[i]));
     }
 
-    // 2. Critics: L = mean(Q₁ − y_q)² + mean(Q₂ − y_q)², dL/dQⱼ = 2(Qⱼ − y_q)/n; one Adam step on both.
-    concatRows(s, batch.actions, sa);
-    const q1 = views(criticLayout, state.q1), q2 = views(criticLayout, state.q2);
-    const q1Out = mlpForward(gemm, criticLayout, q1, sa, n, wsQ1);
-    const q2Out = mlpForward(gemm, criticLayout, q2, sa, n, wsQ2);
-    let sum1 = 0, sum2 = 0;
-    for (let i = 0; i < n; i++) {
-      const e1 = f(q1Out[i] - yQ[i]), e2 = f(q2Out[i] - yQ[i]);
-      sum1 += f(e1 * e1);
-      sum2 += f(e2 * e2);
-      dQ1[i] = f(2 * e1) * invN; // as tfjs's gradient: f(f(2·(Q − y))·f(1/n))
-      dQ2[i] = f(2 * e2) * invN;
-    }
-    const criticLoss = f(f(f(sum1) / n) + f(f(sum2) / n));
-    mlpBackward(gemm, criticLayout, q1, wsQ1, dQ1, gQ1);
-    mlpBackward(gemm, criticLayout, q2, wsQ2, dQ2, gQ2);
+    // 2. Critics: L = mean(Q₁ − y_q)² + mean(Q₂ − y_q)²; one Adam step on both, into `into`'s arenas.
+    rows(s, batch.actions, sa);
     const criticCount = state.criticCount + 1;
-    const newQ1 = { p: into.q1, m: into.q1M, v: into.q1V }, newQ2 = { p: into.q2, m: into.q2M, v: into.q2V };
-    adamStep({ p: state.q1, m: state.q1M, v: state.q1V }, gQ1.arena, criticCount, criticAdam, newQ1);
-    adamStep({ p: state.q2, m: state.q2M, v: state.q2V }, gQ2.arena, criticCount, criticAdam, newQ2);
+    const criticLoss = critics.step(state, sa, yQ, criticCount, into);
 
     // 3. Policy: J = mean(α log π − min(Q₁, Q₂))(s, ã) + ρ(mean μ² + mean ℓ²) with the new critics.
-    const actor = views(actorLayout, state.actor);
+    const actor = actorViews(state.actor);
     const piEps = normal(piKey, n * act);
-    concatRows(s, batch.actions, sPi); // action columns overwritten by ã
+    rows(s, batch.actions, sPi); // action columns overwritten by ã
     const z = mlpForward(gemm, actorLayout, actor, s, n, wsActor); // stays in wsActor for the backward
     head.sample(z, piEps, sPi, logProb);
-    const q1New = views(criticLayout, newQ1.p), q2New = views(criticLayout, newQ2.p);
-    const q1Pi = mlpForward(gemm, criticLayout, q1New, sPi, n, wsQ1);
-    const q2Pi = mlpForward(gemm, criticLayout, q2New, sPi, n, wsQ2);
+    const [q1Pi, q2Pi] = critics.forward(into.q1, into.q2, sPi);
     let sumJ = 0, sumLogProb = 0;
     for (let i = 0; i < n; i++) {
       const first = q1Pi[i] <= q2Pi[i];
@@ -363,8 +313,9 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
       }
       actorLoss = f(actorLoss + f(reg * f(f(sumMean) + f(sumLogStd))));
     }
-    mlpBackward(gemm, criticLayout, q1New, wsQ1, dQ1, gQ1, throughQ1); // gQ1, gQ2 are scratch here
-    mlpBackward(gemm, criticLayout, q2New, wsQ2, dQ2, gQ2, throughQ2);
+    const q1New = critics.views(into.q1), q2New = critics.views(into.q2);
+    mlpBackward(gemm, criticLayout, q1New, critics.ws1, dQ1, critics.g1, throughQ1);
+    mlpBackward(gemm, criticLayout, q2New, critics.ws2, dQ2, critics.g2, throughQ2);
     head.backward(z, piEps, dSa, f(invN * alpha), dZ); // dJ/d log π_i = α/n for every i
     if (reg !== 0) {
       // The penalty's 2ρx/N as tfjs's square and mean gradients: f(f(ρ/N)·2x), added to the soft part's
@@ -389,7 +340,7 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
     );
 
     // 4. Value: L_V = mean(V(s) − y_v)², y_v = min(Q₁, Q₂)(s, ã) − α log π(ã|s) from step 3.
-    const value = views(valueLayout, state.value);
+    const value = valueViews(state.value);
     const vOut = mlpForward(gemm, valueLayout, value, s, n, wsV);
     let sumV = 0;
     for (let i = 0; i < n; i++) {
@@ -413,17 +364,17 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
     softUpdate(state.valueTarget, newValue.p, config.tau, into.valueTarget);
     return [{
       actor: newActor.p,
-      q1: newQ1.p,
-      q2: newQ2.p,
+      q1: into.q1,
+      q2: into.q2,
       value: newValue.p,
       valueTarget: into.valueTarget,
       actorM: newActor.m,
       actorV: newActor.v,
       actorCount,
-      q1M: newQ1.m,
-      q1V: newQ1.v,
-      q2M: newQ2.m,
-      q2V: newQ2.v,
+      q1M: into.q1M,
+      q1V: into.q1V,
+      q2M: into.q2M,
+      q2V: into.q2V,
       criticCount,
       valueM: newValue.m,
       valueV: newValue.v,

@@ -6,11 +6,10 @@
  *
  * State and memory. {@link Td3EngineState} is plain data: one parameter arena per network in `mlpLayout`
  * order, the Adam moments as arenas of the same layouts, the step counts, the RNG key and the update count.
- * `update` never writes into its input state. In this first version it allocates the arenas it changes for
- * the NEW state on every update (critics and their moments always; actor, its moments and the three targets
- * on actor steps) and shares the unchanged ones with the input state, as the tfjs reducer shares tensors;
- * states are therefore read-only. Double buffering is the runtime's later job. Workspaces, gradient arenas
- * and the concatenated critic inputs are allocated once per engine and reused.
+ * `update` never writes into its input state: it writes the new state into the arenas of `into`, a state
+ * the caller no longer needs (the runtime passes the state of two updates ago: double buffering), and two
+ * states never share an arena. Workspaces, gradient arenas and the concatenated critic inputs are allocated
+ * once per engine and reused, so a steady run allocates nothing but the noise.
  *
  * Precision. Element-wise steps are done as float32 ops (`Math.fround` after each op the reference does as a
  * tensor op: tanh, rescale, noise, clip, min, the target); reductions (the MSE and its sums) are summed in
@@ -23,6 +22,7 @@
 import type { Td3Config } from "../core/agents/td3.ts";
 import type { Batch } from "../core/batch.ts";
 import { type Key, normal, split } from "../core/rng.ts";
+import { arenaViews, assertNoSharedArena, concatRows, makeTwinCritics, zeroArenas } from "./_twin_critics.ts";
 import { adamStep, softUpdate } from "./adam.ts";
 import type { Gemm } from "./gemm.ts";
 import {
@@ -122,9 +122,7 @@ const f = Math.fround;
  * 1. Target (no gradient). ε ~ N(0, 1) of shape [n, act] from the noise key,
  *      a₂ = clip(μ'(s') + h ⊙ clip(σ·ε, −c, c), low, high)
  *      y  = r + γ(1 − d) · min(Q'₁(s', a₂), Q'₂(s', a₂)).
- * 2. Critics. L = mean_i (Q₁ − y)² + mean_i (Q₂ − y)², so dL/dQ_j,i = 2(Q_j,i − y_i)/n, and each critic's
- *    gradient is its own backward pass from that (the twin losses share no parameters). One Adam over both:
- *    the shared count is incremented once.
+ * 2. Critics. L = mean_i (Q₁ − y)² + mean_i (Q₂ − y)², one Adam over both (`_twin_critics.ts`).
  * 3. Actor, every policyDelay-th update, with the critics after step 2. J = −mean_i Q₁(s_i, μ(s_i)):
  *      dJ/dQ₁,i = −1/n;  backward through Q₁ down to its input gives dJ/d[s, a]; its action columns are dJ/dμ;
  *      μ = center + h ⊙ tanh(u)  ⇒  dJ/du = dJ/dμ ⊙ h ⊙ (1 − tanh²(u));  backward through the actor MLP.
@@ -168,70 +166,37 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
   const center = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] + lo) / 2);
   const low = Float32Array.from(bounds.low);
   const high = Float32Array.from(bounds.high);
-  const invN = f(1 / n);
   const sigma = f(config.policyNoise), clipC = f(config.noiseClip), gamma = f(config.gamma);
 
-  // Workspaces, one per network shape in use; phases run one after another, so they are shared across
-  // phases: wsActor serves μ'(s') then μ(s); wsQ1 / wsQ2 serve Q'₁ / Q'₂, then Q₁ / Q₂, then (wsQ1) the actor
+  // Workspaces, one per network in use; phases run one after another, so they are shared across phases:
+  // wsActor serves μ'(s') then μ(s); the critics' serve Q'₁ / Q'₂, then Q₁ / Q₂, then (Q₁'s) the actor
   // loss's Q₁.
   const wsActor = mlpWorkspace(actorLayout, n);
-  const wsQ1 = mlpWorkspace(criticLayout, n);
-  const wsQ2 = mlpWorkspace(criticLayout, n);
+  const critics = makeTwinCritics(gemm, criticLayout, n, config.criticLr);
   // Critic inputs [n, obs + act]: (s', a₂) for the target, (s, a) for the critics, (s, μ(s)) for the actor.
   const nextSa = new Float32Array(n * inQ);
   const sa = new Float32Array(n * inQ);
   const sPi = new Float32Array(n * inQ);
   const y = new Float32Array(n);
-  const dQ1 = new Float32Array(n);
-  const dQ2 = new Float32Array(n);
   const dActorQ = new Float32Array(n).fill(-1 / n); // dJ/dQ₁ = −1/n, constant
   const tanhU = new Float32Array(n * act); // tanh(MLP_φ(s)), kept for the backward
   const dSa = new Float32Array(n * inQ); // dJ/d[s, a] from Q₁'s backward
   const dU = new Float32Array(n * act); // dJ/du, u the actor MLP's output
   // Gradient arenas and their views, cut once.
   const gActor = mlpViews(actorLayout);
-  const gQ1 = mlpViews(criticLayout);
-  const gQ2 = mlpViews(criticLayout);
   const throughQ1: MlpBackwardOptions = { dx: dSa, inputOnly: true };
   const actorAdam = { lr: config.actorLr };
-  const criticAdam = { lr: config.criticLr };
-
-  /** Write concat(s, a) rows into `out`, `s` `[n, obs]` and `a` `[n, act]`. */
-  const concatRows = (s: Float32Array, a: Float32Array, out: Float32Array) => {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < obs; j++) out[i * inQ + j] = s[i * obs + j];
-      for (let j = 0; j < act; j++) out[i * inQ + obs + j] = a[i * act + j];
-    }
-  };
-  /** Layer views of an arena, cut once per arena (with double buffering, two per network). */
-  const viewCache = new WeakMap<Float32Array, MlpViews>();
-  const views = (layout: MlpLayout, arena: Float32Array): MlpViews => {
-    let v = viewCache.get(arena);
-    if (v === undefined) viewCache.set(arena, v = mlpViews(layout, arena));
-    return v;
-  };
-  const blank = (): Td3EngineState => {
-    const [a, c] = [actorLayout.length, criticLayout.length];
-    const zeros = (length: number) => new Float32Array(length);
-    return {
-      actor: zeros(a),
-      actorTarget: zeros(a),
-      q1: zeros(c),
-      q2: zeros(c),
-      q1Target: zeros(c),
-      q2Target: zeros(c),
-      actorM: zeros(a),
-      actorV: zeros(a),
-      actorCount: 0,
-      q1M: zeros(c),
-      q1V: zeros(c),
-      q2M: zeros(c),
-      q2V: zeros(c),
-      criticCount: 0,
-      key: state0Key,
-      updates: 0,
-    };
-  };
+  const rows = concatRows(n, obs, act);
+  const actorViews = arenaViews(actorLayout);
+  const [a, c] = [actorLayout.length, criticLayout.length];
+  const blank = (): Td3EngineState => ({
+    ...zeroArenas({ actor: a, actorTarget: a, actorM: a, actorV: a }),
+    ...zeroArenas({ q1: c, q2: c, q1Target: c, q2Target: c, q1M: c, q1V: c, q2M: c, q2V: c }),
+    actorCount: 0,
+    criticCount: 0,
+    key: state0Key,
+    updates: 0,
+  });
 
   /**
    * μ(s) into the action columns of `out` (`[n, obs + act]`, s columns already there), keeping tanh(u)
@@ -254,18 +219,14 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
     into: Td3EngineState = blank(),
   ): readonly [Td3EngineState, Td3EngineMetrics] => {
     if (batch.size !== n) throw new RangeError(`batch of ${batch.size}, the engine is for ${n}`);
-    for (const name of TD3_ARENAS) {
-      for (const other of TD3_ARENAS) {
-        if (into[name] === state[other]) throw new RangeError("update: `into` shares an arena with `state`");
-      }
-    }
+    assertNoSharedArena(into, state, TD3_ARENAS);
     const [key, noiseKey] = split(state.key);
     const s = batch.observations, s2 = batch.nextObservations;
 
     // 1. Target: a₂ = clip(μ'(s') + h ⊙ clip(σ·ε, ±c), bounds); y = r + γ(1−d)·min(Q'₁, Q'₂)(s', a₂).
     const eps = normal(noiseKey, n * act);
-    concatRows(s2, batch.actions, nextSa); // action columns overwritten just below
-    policyInto(views(actorLayout, state.actorTarget), s2, nextSa);
+    rows(s2, batch.actions, nextSa); // action columns overwritten just below
+    policyInto(actorViews(state.actorTarget), s2, nextSa);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < act; j++) {
         const noise = f(Math.min(Math.max(f(eps[i * act + j] * sigma), -clipC), clipC));
@@ -274,46 +235,18 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
         nextSa[at] = Math.min(Math.max(a2, low[j]), high[j]);
       }
     }
-    const q1Next = mlpForward(gemm, criticLayout, views(criticLayout, state.q1Target), nextSa, n, wsQ1);
-    const q2Next = mlpForward(gemm, criticLayout, views(criticLayout, state.q2Target), nextSa, n, wsQ2);
+    const [q1Next, q2Next] = critics.forward(state.q1Target, state.q2Target, nextSa);
     for (let i = 0; i < n; i++) {
       const notDone = f(1 - batch.terminated[i]);
       y[i] = f(batch.rewards[i] + f(f(notDone * gamma) * Math.min(q1Next[i], q2Next[i])));
     }
 
-    // 2. Critics: L = mean(Q₁ − y)² + mean(Q₂ − y)², dL/dQⱼ = 2(Qⱼ − y)/n; one Adam step on both.
-    concatRows(s, batch.actions, sa);
-    const q1 = views(criticLayout, state.q1), q2 = views(criticLayout, state.q2);
-    const q1Out = mlpForward(gemm, criticLayout, q1, sa, n, wsQ1);
-    const q2Out = mlpForward(gemm, criticLayout, q2, sa, n, wsQ2);
-    let sum1 = 0, sum2 = 0;
-    for (let i = 0; i < n; i++) {
-      const e1 = f(q1Out[i] - y[i]), e2 = f(q2Out[i] - y[i]);
-      sum1 += f(e1 * e1);
-      sum2 += f(e2 * e2);
-      dQ1[i] = f(2 * e1) * invN; // as tfjs's gradient: f(f(2·(Q − y))·f(1/n))
-      dQ2[i] = f(2 * e2) * invN;
-    }
-    const criticLoss = f(f(f(sum1) / n) + f(f(sum2) / n));
-    mlpBackward(gemm, criticLayout, q1, wsQ1, dQ1, gQ1);
-    mlpBackward(gemm, criticLayout, q2, wsQ2, dQ2, gQ2);
+    // 2. Critics: L = mean(Q₁ − y)² + mean(Q₂ − y)²; one Adam step on both, into `into`'s arenas.
+    rows(s, batch.actions, sa);
     const criticCount = state.criticCount + 1;
-    const newQ1 = { p: into.q1, m: into.q1M, v: into.q1V }, newQ2 = { p: into.q2, m: into.q2M, v: into.q2V };
-    adamStep({ p: state.q1, m: state.q1M, v: state.q1V }, gQ1.arena, criticCount, criticAdam, newQ1);
-    adamStep({ p: state.q2, m: state.q2M, v: state.q2V }, gQ2.arena, criticCount, criticAdam, newQ2);
+    const criticLoss = critics.step(state, sa, y, criticCount, into);
     const updates = state.updates + 1;
-    const afterCritic: Td3EngineState = {
-      ...into,
-      q1: newQ1.p,
-      q1M: newQ1.m,
-      q1V: newQ1.v,
-      q2: newQ2.p,
-      q2M: newQ2.m,
-      q2V: newQ2.v,
-      criticCount,
-      key,
-      updates,
-    };
+    const afterCritic: Td3EngineState = { ...into, criticCount, key, updates };
     const actorStep = updates % config.policyDelay === 0;
     if (!actorStep) {
       // The actor, its moments and the targets carry over: copied, so that no arena is shared.
@@ -322,15 +255,15 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
     }
 
     // 3. Actor: J = −mean Q₁(s, μ(s)) with the new Q₁; dJ/du = (dJ/d[s,a])_a ⊙ h ⊙ (1 − tanh²u).
-    const actor = views(actorLayout, state.actor);
-    const q1New = views(criticLayout, newQ1.p);
-    concatRows(s, batch.actions, sPi); // action columns overwritten by μ(s)
+    const actor = actorViews(state.actor);
+    const q1New = critics.views(into.q1);
+    rows(s, batch.actions, sPi); // action columns overwritten by μ(s)
     policyInto(actor, s, sPi);
-    const qPi = mlpForward(gemm, criticLayout, q1New, sPi, n, wsQ1);
+    const qPi = mlpForward(gemm, criticLayout, q1New, sPi, n, critics.ws1);
     let sumQ = 0;
     for (let i = 0; i < n; i++) sumQ += qPi[i];
     const actorLoss = f(-f(f(sumQ) / n));
-    mlpBackward(gemm, criticLayout, q1New, wsQ1, dActorQ, gQ1, throughQ1); // gQ1 is scratch here
+    mlpBackward(gemm, criticLayout, q1New, critics.ws1, dActorQ, critics.g1, throughQ1); // g1: scratch
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < act; j++) {
         const t = tanhU[i * act + j];
@@ -351,8 +284,8 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
     // 4. Soft target updates from the new actor and the new critics.
     const { actorTarget, q1Target, q2Target } = into;
     softUpdate(state.actorTarget, newActor.p, config.tau, actorTarget);
-    softUpdate(state.q1Target, newQ1.p, config.tau, q1Target);
-    softUpdate(state.q2Target, newQ2.p, config.tau, q2Target);
+    softUpdate(state.q1Target, into.q1, config.tau, q1Target);
+    softUpdate(state.q2Target, into.q2, config.tau, q2Target);
     return [{
       ...afterCritic,
       actor: newActor.p,
