@@ -183,3 +183,58 @@ export const scalar = (x: number): F32Tensor => ({ shape: [], data: Float32Array
  * @throws {RangeError} when it is not a scalar
  */
 export const scalarValue = (t: F32Tensor, what: string): number => checked(t, [], what)[0];
+
+/** The twin critics' arenas and Adam moments (the fields of `_twin_critics.ts`'s `TwinCriticArenas`). */
+type TwinArenas = Readonly<Record<"q1" | "q1M" | "q1V" | "q2" | "q2M" | "q2V", Float32Array>>;
+
+/**
+ * The twin critics and their Adam state as the reference's tree holds them (`critics`, `criticOpt`); the
+ * tensors are views of the arenas.
+ *
+ * @param layout the critic layout
+ * @param state the arenas
+ * @param count the critics' Adam step count
+ * @returns the two subtrees
+ */
+export function twinCriticsHost(
+  layout: MlpLayout,
+  state: TwinArenas,
+  count: number,
+): { critics: HostTwin; criticOpt: HostAdam<HostTwin> } {
+  const c = (arena: Float32Array) => hostLayers(layout, arena);
+  return {
+    critics: { q1: c(state.q1), q2: c(state.q2) },
+    criticOpt: [{
+      count,
+      mu: { q1: c(state.q1M), q2: c(state.q2M) },
+      nu: { q1: c(state.q1V), q2: c(state.q2V) },
+    }, null],
+  };
+}
+
+/**
+ * The twin critics' arenas and Adam count from the reference's `critics` and `criticOpt` subtrees (copies).
+ *
+ * @param layout the critic layout
+ * @param critics the critics' layers
+ * @param criticOpt their Adam state
+ * @returns the arenas and `criticCount`
+ * @throws {RangeError} when a critic's layers do not fit the layout, naming the tensor's path
+ */
+export function twinCriticsFromHost(
+  layout: MlpLayout,
+  critics: HostTwin,
+  criticOpt: HostAdam<HostTwin>,
+): TwinArenas & { criticCount: number } {
+  const c = (h: readonly HostLayer[], what: string) => packLayers(layout, h, what);
+  const [{ count, mu, nu }] = criticOpt;
+  return {
+    q1: c(critics.q1, "critics.q1"),
+    q2: c(critics.q2, "critics.q2"),
+    q1M: c(mu.q1, "criticOpt.0.mu.q1"),
+    q1V: c(nu.q1, "criticOpt.0.nu.q1"),
+    q2M: c(mu.q2, "criticOpt.0.mu.q2"),
+    q2V: c(nu.q2, "criticOpt.0.nu.q2"),
+    criticCount: count,
+  };
+}

@@ -25,7 +25,10 @@ import {
 
 const f = Math.fround;
 
-/** The arenas of the twin critics and their Adam moments, as every engine state names them. */
+/**
+ * The arenas of the twin critics and their Adam moments, as every engine state names them. Each critic is
+ * `mlpLayout([obs + act, ...hidden, 1])`; one Adam covers both, with moments per critic.
+ */
 export interface TwinCriticArenas {
   /** Q₁'s parameters. */
   readonly q1: Float32Array;

@@ -34,7 +34,14 @@ import type { SacConfig } from "../core/agents/sac.ts";
 import type { Batch } from "../core/batch.ts";
 import { type Key, keyFromSeed, normal, split } from "../core/rng.ts";
 import { LOG_STD_MAX, LOG_STD_MIN, makeSquashedGaussian } from "./_squashed_gaussian.ts";
-import { arenaViews, assertNoSharedArena, concatRows, makeTwinCritics, zeroArenas } from "./_twin_critics.ts";
+import {
+  arenaViews,
+  assertNoSharedArena,
+  concatRows,
+  makeTwinCritics,
+  type TwinCriticArenas,
+  zeroArenas,
+} from "./_twin_critics.ts";
 import { adamStep, softUpdate } from "./adam.ts";
 import type { Gemm } from "./gemm.ts";
 import {
@@ -49,13 +56,9 @@ import {
 } from "./mlp.ts";
 
 /** Everything SAC learns and carries between updates, as arenas; two states never share an arena. */
-export interface SacEngineState {
+export interface SacEngineState extends TwinCriticArenas {
   /** Policy π_φ, `mlpLayout([obs, ...hidden, 2·act])`, last layer's columns `[mean | log σ]`. */
   readonly actor: Float32Array;
-  /** Critic Q_θ₁, `mlpLayout([obs + act, ...hidden, 1])`. */
-  readonly q1: Float32Array;
-  /** Critic Q_θ₂, same layout. */
-  readonly q2: Float32Array;
   /** Target critic Q_θ'₁. */
   readonly q1Target: Float32Array;
   /** Target critic Q_θ'₂. */
@@ -66,14 +69,6 @@ export interface SacEngineState {
   readonly actorV: Float32Array;
   /** Adam step count of the policy. */
   readonly actorCount: number;
-  /** Adam first moment of Q₁ (one Adam over both critics: moments per leaf). */
-  readonly q1M: Float32Array;
-  /** Adam second moment of Q₁. */
-  readonly q1V: Float32Array;
-  /** Adam first moment of Q₂. */
-  readonly q2M: Float32Array;
-  /** Adam second moment of Q₂. */
-  readonly q2V: Float32Array;
   /** Adam step count shared by both critics. */
   readonly criticCount: number;
   /** log α, a float32 value. */

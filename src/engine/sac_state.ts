@@ -25,6 +25,8 @@ import {
   packLayers,
   scalar,
   scalarValue,
+  twinCriticsFromHost,
+  twinCriticsHost,
 } from "./_host_tree.ts";
 import type { SacEngine, SacEngineState } from "./sac.ts";
 
@@ -81,17 +83,14 @@ export interface SacHostState {
 export function sacHostState(engine: SacEngine, state: SacEngineState): SacHostState {
   const a = (arena: Float32Array) => gaussianHostPolicy(engine.actorLayout, arena);
   const c = (arena: Float32Array) => hostLayers(engine.criticLayout, arena);
+  const { critics, criticOpt } = twinCriticsHost(engine.criticLayout, state, state.criticCount);
   return {
     actor: a(state.actor),
-    critics: { q1: c(state.q1), q2: c(state.q2) },
+    critics,
     criticsTarget: { q1: c(state.q1Target), q2: c(state.q2Target) },
     logAlpha: scalar(state.logAlpha),
     actorOpt: [{ count: state.actorCount, mu: a(state.actorM), nu: a(state.actorV) }, null],
-    criticOpt: [{
-      count: state.criticCount,
-      mu: { q1: c(state.q1M), q2: c(state.q2M) },
-      nu: { q1: c(state.q1V), q2: c(state.q2V) },
-    }, null],
+    criticOpt,
     alphaOpt: [{ count: state.alphaCount, mu: scalar(state.logAlphaM), nu: scalar(state.logAlphaV) }, null],
     key: state.key,
     updates: state.updates,
@@ -111,22 +110,15 @@ export function sacFromHost(engine: SacEngine, host: SacHostState): SacEngineSta
   const a = (h: SacHostPolicy, what: string) => packGaussianHostPolicy(engine.actorLayout, h, what);
   const c = (h: readonly HostLayer[], what: string) => packLayers(engine.criticLayout, h, what);
   const [actorOpt] = host.actorOpt;
-  const [criticOpt] = host.criticOpt;
   const [alphaOpt] = host.alphaOpt;
   return {
     actor: a(host.actor, "actor"),
-    q1: c(host.critics.q1, "critics.q1"),
-    q2: c(host.critics.q2, "critics.q2"),
+    ...twinCriticsFromHost(engine.criticLayout, host.critics, host.criticOpt),
     q1Target: c(host.criticsTarget.q1, "criticsTarget.q1"),
     q2Target: c(host.criticsTarget.q2, "criticsTarget.q2"),
     actorM: a(actorOpt.mu, "actorOpt.0.mu"),
     actorV: a(actorOpt.nu, "actorOpt.0.nu"),
     actorCount: actorOpt.count,
-    q1M: c(criticOpt.mu.q1, "criticOpt.0.mu.q1"),
-    q1V: c(criticOpt.nu.q1, "criticOpt.0.nu.q1"),
-    q2M: c(criticOpt.mu.q2, "criticOpt.0.mu.q2"),
-    q2V: c(criticOpt.nu.q2, "criticOpt.0.nu.q2"),
-    criticCount: criticOpt.count,
     logAlpha: scalarValue(host.logAlpha, "logAlpha"),
     logAlphaM: scalarValue(alphaOpt.mu, "alphaOpt.0.mu"),
     logAlphaV: scalarValue(alphaOpt.nu, "alphaOpt.0.nu"),

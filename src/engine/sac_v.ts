@@ -28,7 +28,14 @@ import type { SacVConfig } from "../core/agents/sac_v.ts";
 import type { Batch } from "../core/batch.ts";
 import { type Key, normal, split } from "../core/rng.ts";
 import { clipLogStd, LOG_STD_MAX, LOG_STD_MIN, makeSquashedGaussian } from "./_squashed_gaussian.ts";
-import { arenaViews, assertNoSharedArena, concatRows, makeTwinCritics, zeroArenas } from "./_twin_critics.ts";
+import {
+  arenaViews,
+  assertNoSharedArena,
+  concatRows,
+  makeTwinCritics,
+  type TwinCriticArenas,
+  zeroArenas,
+} from "./_twin_critics.ts";
 import { adamStep, softUpdate } from "./adam.ts";
 import type { Gemm } from "./gemm.ts";
 import {
@@ -42,13 +49,9 @@ import {
 } from "./mlp.ts";
 
 /** Everything SAC-V learns and carries between updates, as arenas; two states never share an arena. */
-export interface SacVEngineState {
+export interface SacVEngineState extends TwinCriticArenas {
   /** Policy π_φ, `mlpLayout([obs, ...hidden, 2·act])`, last layer's columns `[mean | log σ]`. */
   readonly actor: Float32Array;
-  /** Critic Q_θ₁, `mlpLayout([obs + act, ...hidden, 1])`. */
-  readonly q1: Float32Array;
-  /** Critic Q_θ₂, same layout. */
-  readonly q2: Float32Array;
   /** Value network V_ψ, `mlpLayout([obs, ...hidden, 1])`. */
   readonly value: Float32Array;
   /** Target value network V_ψ', same layout. */
@@ -59,14 +62,6 @@ export interface SacVEngineState {
   readonly actorV: Float32Array;
   /** Adam step count of the policy. */
   readonly actorCount: number;
-  /** Adam first moment of Q₁ (one Adam over both critics: moments per leaf). */
-  readonly q1M: Float32Array;
-  /** Adam second moment of Q₁. */
-  readonly q1V: Float32Array;
-  /** Adam first moment of Q₂. */
-  readonly q2M: Float32Array;
-  /** Adam second moment of Q₂. */
-  readonly q2V: Float32Array;
   /** Adam step count shared by both critics. */
   readonly criticCount: number;
   /** Adam first moment of V. */

@@ -21,6 +21,8 @@ import {
   type HostTwin,
   packGaussianHostPolicy,
   packLayers,
+  twinCriticsFromHost,
+  twinCriticsHost,
 } from "./_host_tree.ts";
 import type { SacVEngine, SacVEngineState } from "./sac_v.ts";
 
@@ -56,19 +58,15 @@ export interface SacVHostState {
  */
 export function sacVHostState(engine: SacVEngine, state: SacVEngineState): SacVHostState {
   const a = (arena: Float32Array) => gaussianHostPolicy(engine.actorLayout, arena);
-  const c = (arena: Float32Array) => hostLayers(engine.criticLayout, arena);
   const v = (arena: Float32Array) => hostLayers(engine.valueLayout, arena);
+  const { critics, criticOpt } = twinCriticsHost(engine.criticLayout, state, state.criticCount);
   return {
     actor: a(state.actor),
-    critics: { q1: c(state.q1), q2: c(state.q2) },
+    critics,
     value: v(state.value),
     valueTarget: v(state.valueTarget),
     actorOpt: [{ count: state.actorCount, mu: a(state.actorM), nu: a(state.actorV) }, null],
-    criticOpt: [{
-      count: state.criticCount,
-      mu: { q1: c(state.q1M), q2: c(state.q2M) },
-      nu: { q1: c(state.q1V), q2: c(state.q2V) },
-    }, null],
+    criticOpt,
     valueOpt: [{ count: state.valueCount, mu: v(state.valueM), nu: v(state.valueV) }, null],
     key: state.key,
     updates: state.updates,
@@ -85,25 +83,17 @@ export function sacVHostState(engine: SacVEngine, state: SacVEngineState): SacVH
  */
 export function sacVFromHost(engine: SacVEngine, host: SacVHostState): SacVEngineState {
   const a = (h: GaussianHostPolicy, what: string) => packGaussianHostPolicy(engine.actorLayout, h, what);
-  const c = (h: readonly HostLayer[], what: string) => packLayers(engine.criticLayout, h, what);
   const v = (h: readonly HostLayer[], what: string) => packLayers(engine.valueLayout, h, what);
   const [actorOpt] = host.actorOpt;
-  const [criticOpt] = host.criticOpt;
   const [valueOpt] = host.valueOpt;
   return {
     actor: a(host.actor, "actor"),
-    q1: c(host.critics.q1, "critics.q1"),
-    q2: c(host.critics.q2, "critics.q2"),
+    ...twinCriticsFromHost(engine.criticLayout, host.critics, host.criticOpt),
     value: v(host.value, "value"),
     valueTarget: v(host.valueTarget, "valueTarget"),
     actorM: a(actorOpt.mu, "actorOpt.0.mu"),
     actorV: a(actorOpt.nu, "actorOpt.0.nu"),
     actorCount: actorOpt.count,
-    q1M: c(criticOpt.mu.q1, "criticOpt.0.mu.q1"),
-    q1V: c(criticOpt.nu.q1, "criticOpt.0.nu.q1"),
-    q2M: c(criticOpt.mu.q2, "criticOpt.0.mu.q2"),
-    q2V: c(criticOpt.nu.q2, "criticOpt.0.nu.q2"),
-    criticCount: criticOpt.count,
     valueM: v(valueOpt.mu, "valueOpt.0.mu"),
     valueV: v(valueOpt.nu, "valueOpt.0.nu"),
     valueCount: valueOpt.count,

@@ -22,7 +22,14 @@
 import type { Td3Config } from "../core/agents/td3.ts";
 import type { Batch } from "../core/batch.ts";
 import { type Key, normal, split } from "../core/rng.ts";
-import { arenaViews, assertNoSharedArena, concatRows, makeTwinCritics, zeroArenas } from "./_twin_critics.ts";
+import {
+  arenaViews,
+  assertNoSharedArena,
+  concatRows,
+  makeTwinCritics,
+  type TwinCriticArenas,
+  zeroArenas,
+} from "./_twin_critics.ts";
 import { adamStep, softUpdate } from "./adam.ts";
 import type { Gemm } from "./gemm.ts";
 import {
@@ -37,15 +44,11 @@ import {
 } from "./mlp.ts";
 
 /** Everything TD3 learns and carries between updates, as arenas; two states never share an arena. */
-export interface Td3EngineState {
+export interface Td3EngineState extends TwinCriticArenas {
   /** Actor μ_φ, `mlpLayout([obs, ...hidden, act])`. */
   readonly actor: Float32Array;
   /** Target actor μ_φ', same layout. */
   readonly actorTarget: Float32Array;
-  /** Critic Q_θ₁, `mlpLayout([obs + act, ...hidden, 1])`. */
-  readonly q1: Float32Array;
-  /** Critic Q_θ₂, same layout. */
-  readonly q2: Float32Array;
   /** Target critic Q_θ'₁. */
   readonly q1Target: Float32Array;
   /** Target critic Q_θ'₂. */
@@ -56,14 +59,6 @@ export interface Td3EngineState {
   readonly actorV: Float32Array;
   /** Adam step count of the actor (actor steps done). */
   readonly actorCount: number;
-  /** Adam first moment of Q₁ (one Adam over both critics: moments per leaf). */
-  readonly q1M: Float32Array;
-  /** Adam second moment of Q₁. */
-  readonly q1V: Float32Array;
-  /** Adam first moment of Q₂. */
-  readonly q2M: Float32Array;
-  /** Adam second moment of Q₂. */
-  readonly q2V: Float32Array;
   /** Adam step count shared by both critics (critic steps done). */
   readonly criticCount: number;
   /** RNG key for the target smoothing noise (core `rng.ts`). */

@@ -8,7 +8,15 @@
  * @module
  */
 import type { Key } from "../core/rng.ts";
-import { type HostAdam, type HostLayer, hostLayers, type HostTwin, packLayers } from "./_host_tree.ts";
+import {
+  type HostAdam,
+  type HostLayer,
+  hostLayers,
+  type HostTwin,
+  packLayers,
+  twinCriticsFromHost,
+  twinCriticsHost,
+} from "./_host_tree.ts";
 import type { Td3Engine, Td3EngineState } from "./td3.ts";
 
 /** The tfjs `Td3State`'s tree with host tensors. */
@@ -41,17 +49,14 @@ export interface Td3HostState {
 export function td3HostState(engine: Td3Engine, state: Td3EngineState): Td3HostState {
   const a = (arena: Float32Array) => hostLayers(engine.actorLayout, arena);
   const c = (arena: Float32Array) => hostLayers(engine.criticLayout, arena);
+  const { critics, criticOpt } = twinCriticsHost(engine.criticLayout, state, state.criticCount);
   return {
     actor: a(state.actor),
     actorTarget: a(state.actorTarget),
-    critics: { q1: c(state.q1), q2: c(state.q2) },
+    critics,
     criticsTarget: { q1: c(state.q1Target), q2: c(state.q2Target) },
     actorOpt: [{ count: state.actorCount, mu: a(state.actorM), nu: a(state.actorV) }, null],
-    criticOpt: [{
-      count: state.criticCount,
-      mu: { q1: c(state.q1M), q2: c(state.q2M) },
-      nu: { q1: c(state.q1V), q2: c(state.q2V) },
-    }, null],
+    criticOpt,
     key: state.key,
     updates: state.updates,
   };
@@ -69,22 +74,15 @@ export function td3FromHost(engine: Td3Engine, host: Td3HostState): Td3EngineSta
   const a = (h: readonly HostLayer[], what: string) => packLayers(engine.actorLayout, h, what);
   const c = (h: readonly HostLayer[], what: string) => packLayers(engine.criticLayout, h, what);
   const [actorOpt] = host.actorOpt;
-  const [criticOpt] = host.criticOpt;
   return {
     actor: a(host.actor, "actor"),
     actorTarget: a(host.actorTarget, "actorTarget"),
-    q1: c(host.critics.q1, "critics.q1"),
-    q2: c(host.critics.q2, "critics.q2"),
+    ...twinCriticsFromHost(engine.criticLayout, host.critics, host.criticOpt),
     q1Target: c(host.criticsTarget.q1, "criticsTarget.q1"),
     q2Target: c(host.criticsTarget.q2, "criticsTarget.q2"),
     actorM: a(actorOpt.mu, "actorOpt.0.mu"),
     actorV: a(actorOpt.nu, "actorOpt.0.nu"),
     actorCount: actorOpt.count,
-    q1M: c(criticOpt.mu.q1, "criticOpt.0.mu.q1"),
-    q1V: c(criticOpt.nu.q1, "criticOpt.0.nu.q1"),
-    q2M: c(criticOpt.mu.q2, "criticOpt.0.mu.q2"),
-    q2V: c(criticOpt.nu.q2, "criticOpt.0.nu.q2"),
-    criticCount: criticOpt.count,
     key: host.key,
     updates: host.updates,
   };
