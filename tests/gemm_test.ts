@@ -9,6 +9,8 @@ import type { Batch } from "../src/core/batch.ts";
 import { keyFromSeed, normal, split } from "../src/core/rng.ts";
 import { gemmProvider, installGemm, uninstallGemm } from "../src/runtime/gemm.ts";
 import { tensorsIn } from "../src/runtime/memory.ts";
+import { openBlasGemm } from "../src/runtime/openblas_gemm.ts";
+import { loadWasmGemm } from "../src/engine/kernels/wasm_gemm.ts";
 
 tf.env().set("PROD", true);
 await tf.setBackend("wasm");
@@ -192,3 +194,36 @@ for (const agent of AGENTS) {
     },
   });
 }
+
+Deno.test({
+  name: "the engine's WASM SIMD GEMM equals OpenBLAS's sgemm to float32 rounding, every transpose, β 0 and 1",
+  ignore: openBlasGemm() === undefined,
+  fn: async () => {
+    const blas = openBlasGemm()!, wasm = await loadWasmGemm();
+    const [m, n, k] = [37, 70, 129]; // odd sizes: every SIMD remainder path
+    let key = keyFromSeed(11);
+    const draw = (length: number) => {
+      const [next, sub] = split(key);
+      key = next;
+      return normal(sub, length);
+    };
+    for (
+      const [transA, transB, beta] of [[false, false, 0], [true, false, 1], [false, true, 1], [
+        true,
+        true,
+        0,
+      ]] as const
+    ) {
+      const a = draw(m * k), b = draw(k * n), c0 = draw(m * n);
+      const [lda, ldb] = [transA ? m : k, transB ? k : n];
+      const got = c0.slice(), want = c0.slice();
+      wasm.sgemm(transA, transB, m, n, k, 0.75, a, lda, b, ldb, beta, got, n);
+      blas.sgemm(transA, transB, m, n, k, 0.75, a, lda, b, ldb, beta, want, n);
+      let worst = 0;
+      for (let i = 0; i < got.length; i++) {
+        worst = Math.max(worst, Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i])));
+      }
+      assert.ok(worst < 1e-5, `transA ${transA}, transB ${transB}, β ${beta}: ${worst}`);
+    }
+  },
+});
