@@ -206,6 +206,7 @@ async function soak(algo: Algo, backend: BackendName, updates: number, every: nu
     if (reporting) report(u);
   }
   runtime.dispose(held.agent);
+  runtime.close();
 
   const periodic = reports.slice(1);
   const [first, final] = [periodic[0], periodic.at(-1)!];

@@ -64,20 +64,24 @@ async function trainOne(config: TrainConfig, out: string, resume?: ResumePoint):
   const encoder = new TextEncoder();
   let lastDraw = 0;
   const from = resume === undefined ? "" : ` from step ${resume.loop.step}`;
-  console.log(
-    `training ${config.algo} on ${config.env} for ${config.steps} steps${from} (seed ${config.seed}, ` +
-      `preset ${config.preset}, backend ${config.backend}` +
-      (products === undefined ? "" : `, matrix products by ${products}`) + `) into ${out}`,
-  );
-  if (resume !== undefined && ENGINE_ENV_IDS.includes(config.env)) {
-    console.log(`${config.env} runs on a physics engine whose world cannot be saved: a new episode starts`);
-  }
-  if (resume !== undefined && resume.replay === undefined) {
+  /** The run log's first lines, once the agent is built (its threads are known then). */
+  const header = (threads: number) => {
     console.log(
-      "the checkpoint has no replay buffer (train with --save-buffer for exact resumes): " +
-        `updates wait until ${Math.max(config.learningStarts, config.batchSize)} fresh transitions are in`,
+      `training ${config.algo} on ${config.env} for ${config.steps} steps${from} (seed ${config.seed}, ` +
+        `preset ${config.preset}, backend ${config.backend}` +
+        (products === undefined ? "" : `, matrix products by ${products}`) +
+        (threads > 1 ? `, twin critics on ${threads} threads` : "") + `) into ${out}`,
     );
-  }
+    if (resume !== undefined && ENGINE_ENV_IDS.includes(config.env)) {
+      console.log(`${config.env} runs on a physics engine whose world cannot be saved: a new episode starts`);
+    }
+    if (resume !== undefined && resume.replay === undefined) {
+      console.log(
+        "the checkpoint has no replay buffer (train with --save-buffer for exact resumes): " +
+          `updates wait until ${Math.max(config.learningStarts, config.batchSize)} fresh transitions are in`,
+      );
+    }
+  };
   const signals = stopSignals();
   const clearLine = () => tty && Deno.stdout.writeSync(encoder.encode("\r\x1b[K"));
   let summary;
@@ -86,6 +90,7 @@ async function trainOne(config: TrainConfig, out: string, resume?: ResumePoint):
       out,
       resume,
       shouldStop: () => signals.signal() !== undefined,
+      started: ({ threads }) => header(threads),
       log: (line) => {
         clearLine();
         console.log(line);

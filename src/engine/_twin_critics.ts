@@ -48,7 +48,7 @@ export interface TwinCriticArenas {
 export interface TwinCritics {
   /** The layout of every critic arena (parameters, targets, moments). */
   readonly layout: MlpLayout;
-  /** Q₁'s workspace: its last forward's activations, ready for a backward. */
+  /** Q₁'s workspace: its last {@link TwinCritics.forward}'s activations, ready for a backward. */
   readonly ws1: MlpWorkspace;
   /** Q₂'s workspace. */
   readonly ws2: MlpWorkspace;
@@ -59,10 +59,21 @@ export interface TwinCritics {
   /** The layer views of a critic arena, cut once per arena. */
   views(arena: Float32Array): MlpViews;
   /**
-   * Q₁(x) and Q₂(x) for two critic arenas, `[n]` each; the outputs live in the workspaces until the next
-   * forward.
+   * Memory for a critic arena or for an input or target buffer passed to {@link TwinCritics.targets} or
+   * {@link TwinCritics.step}: zeroed, of `length` floats. On one thread a plain Float32Array; critics that
+   * hand Q₂ to another thread allocate it where that thread can read it.
+   */
+  alloc(length: number): Float32Array;
+  /**
+   * Q₁(x) and Q₂(x) for two critic arenas, `[n]` each, keeping both networks' activations in `ws1` and `ws2`
+   * for a backward; the outputs live in the workspaces until the next forward.
    */
   forward(q1: Float32Array, q2: Float32Array, x: Float32Array): readonly [Float32Array, Float32Array];
+  /**
+   * Q₁(x) and Q₂(x) where no backward follows (the target networks): the same values as
+   * {@link TwinCritics.forward}, but the workspaces' activations are not promised afterwards.
+   */
+  targets(q1: Float32Array, q2: Float32Array, x: Float32Array): readonly [Float32Array, Float32Array];
   /**
    * The regression step: forward both critics of `from` on `x`, the loss against `y`, both backward passes,
    * and one Adam step each (count `count`) into the arenas of `to`.
@@ -70,10 +81,91 @@ export interface TwinCritics {
    * @returns L = MSE(Q₁, y) + MSE(Q₂, y) before the step
    */
   step(from: TwinCriticArenas, x: Float32Array, y: Float32Array, count: number, to: TwinCriticArenas): number;
+  /** Release what the critics hold beyond memory (a helper thread); the critics are unusable afterwards. */
+  dispose(): void;
+}
+
+/** How an engine builds its twin critics: {@link makeTwinCritics}, or a runtime's two-thread version. */
+export type TwinCriticsFactory = (gemm: Gemm, layout: MlpLayout, n: number, lr: number) => TwinCritics;
+
+/** Options of the engine factories (`makeTd3Engine`, `makeSacEngine`, `makeSacVEngine`). */
+export interface EngineOptions {
+  /** How to build the twin critics, default {@link makeTwinCritics} (one thread). */
+  readonly twinCritics?: TwinCriticsFactory;
+}
+
+/** One critic's share of the regression step, over its own workspace and gradient arena. */
+export interface CriticRegression {
+  /** The workspace (activations of the latest forward). */
+  readonly ws: MlpWorkspace;
+  /** The gradient arena. */
+  readonly g: MlpViews;
+  /**
+   * Forward on `x`, the squared errors against `y`, the backward from dL/dQ = f(f(2·(Q − y))·f(1/n)), one
+   * Adam step from `(p, m, v)` into `(toP, toM, toV)`.
+   *
+   * @returns Σ_i f(e_i²), summed in float64 (not yet divided by n)
+   */
+  run(
+    p: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    x: Float32Array,
+    y: Float32Array,
+    count: number,
+    toP: Float32Array,
+    toM: Float32Array,
+    toV: Float32Array,
+  ): number;
 }
 
 /**
- * Build the twin critics for `layout` and batch size `n`.
+ * One critic's regression step for `layout` and batch size `n` (the piece a helper thread runs for Q₂).
+ *
+ * @param gemm the matrix product provider
+ * @param layout the critic layout
+ * @param n the batch size
+ * @param lr the Adam learning rate
+ * @param views the layer views of an arena (shared with the caller's cache, default a new one)
+ * @returns the step
+ */
+export function makeCriticRegression(
+  gemm: Gemm,
+  layout: MlpLayout,
+  n: number,
+  lr: number,
+  views: (arena: Float32Array) => MlpViews = arenaViews(layout),
+): CriticRegression {
+  const ws = mlpWorkspace(layout, n), g = mlpViews(layout);
+  const d = new Float32Array(n);
+  const invN = f(1 / n);
+  const adam = { lr };
+  // The Adam records, refilled on every run (no allocation per update).
+  type Arenas = { p: Float32Array; m: Float32Array; v: Float32Array };
+  const none = new Float32Array(0);
+  const from: Arenas = { p: none, m: none, v: none }, to: Arenas = { p: none, m: none, v: none };
+  return {
+    ws,
+    g,
+    run(p, m, v, x, y, count, toP, toM, toV) {
+      const params = views(p);
+      const q = mlpForward(gemm, layout, params, x, n, ws);
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const e = f(q[i] - y[i]);
+        sum += f(e * e);
+        d[i] = f(2 * e) * invN;
+      }
+      mlpBackward(gemm, layout, params, ws, d, g);
+      from.p = p, from.m = m, from.v = v, to.p = toP, to.m = toM, to.v = toV;
+      adamStep(from, g.arena, count, adam, to);
+      return sum;
+    },
+  };
+}
+
+/**
+ * Build the twin critics for `layout` and batch size `n`, on the calling thread.
  *
  * @param gemm the matrix product provider
  * @param layout the critic layout, `mlpLayout([obs + act, ...hidden, 1])`
@@ -81,55 +173,45 @@ export interface TwinCritics {
  * @param lr the critics' Adam learning rate
  * @returns the critics
  */
-export function makeTwinCritics(gemm: Gemm, layout: MlpLayout, n: number, lr: number): TwinCritics {
-  const ws1 = mlpWorkspace(layout, n), ws2 = mlpWorkspace(layout, n);
-  const g1 = mlpViews(layout), g2 = mlpViews(layout);
-  const d1 = new Float32Array(n), d2 = new Float32Array(n);
-  const invN = f(1 / n);
-  const adam = { lr };
+export const makeTwinCritics: TwinCriticsFactory = (gemm, layout, n, lr) => {
   const views = arenaViews(layout);
-  const pair: [Float32Array, Float32Array] = [d1, d2]; // reused: forward returns the workspaces' outputs
-
+  const r1 = makeCriticRegression(gemm, layout, n, lr, views);
+  const r2 = makeCriticRegression(gemm, layout, n, lr, views);
+  const pair: [Float32Array, Float32Array] = [r1.ws.out, r2.ws.out];
   const forward = (q1: Float32Array, q2: Float32Array, x: Float32Array) => {
-    pair[0] = mlpForward(gemm, layout, views(q1), x, n, ws1);
-    pair[1] = mlpForward(gemm, layout, views(q2), x, n, ws2);
+    pair[0] = mlpForward(gemm, layout, views(q1), x, n, r1.ws);
+    pair[1] = mlpForward(gemm, layout, views(q2), x, n, r2.ws);
     return pair;
   };
-
-  const step = (
-    from: TwinCriticArenas,
-    x: Float32Array,
-    y: Float32Array,
-    count: number,
-    to: TwinCriticArenas,
-  ) => {
-    const q1 = views(from.q1), q2 = views(from.q2);
-    const q1Out = mlpForward(gemm, layout, q1, x, n, ws1);
-    const q2Out = mlpForward(gemm, layout, q2, x, n, ws2);
-    let sum1 = 0, sum2 = 0;
-    for (let i = 0; i < n; i++) {
-      const e1 = f(q1Out[i] - y[i]), e2 = f(q2Out[i] - y[i]);
-      sum1 += f(e1 * e1);
-      sum2 += f(e2 * e2);
-      d1[i] = f(2 * e1) * invN;
-      d2[i] = f(2 * e2) * invN;
-    }
-    mlpBackward(gemm, layout, q1, ws1, d1, g1);
-    mlpBackward(gemm, layout, q2, ws2, d2, g2);
-    adamStep({ p: from.q1, m: from.q1M, v: from.q1V }, g1.arena, count, adam, {
-      p: to.q1,
-      m: to.q1M,
-      v: to.q1V,
-    });
-    adamStep({ p: from.q2, m: from.q2M, v: from.q2V }, g2.arena, count, adam, {
-      p: to.q2,
-      m: to.q2M,
-      v: to.q2V,
-    });
-    return f(f(f(sum1) / n) + f(f(sum2) / n));
+  return {
+    layout,
+    ws1: r1.ws,
+    ws2: r2.ws,
+    g1: r1.g,
+    g2: r2.g,
+    views,
+    alloc: (length) => new Float32Array(length),
+    forward,
+    targets: forward,
+    step(from, x, y, count, to) {
+      const sum1 = r1.run(from.q1, from.q1M, from.q1V, x, y, count, to.q1, to.q1M, to.q1V);
+      const sum2 = r2.run(from.q2, from.q2M, from.q2V, x, y, count, to.q2, to.q2M, to.q2V);
+      return twinLoss(sum1, sum2, n);
+    },
+    dispose() {},
   };
+};
 
-  return { layout, ws1, ws2, g1, g2, views, forward, step };
+/**
+ * L = MSE(Q₁, y) + MSE(Q₂, y) from the two sums of squared errors, rounded as tfjs's two means and sum.
+ *
+ * @param sum1 Σ f(e₁²) in float64
+ * @param sum2 Σ f(e₂²) in float64
+ * @param n the batch size
+ * @returns the loss
+ */
+export function twinLoss(sum1: number, sum2: number, n: number): number {
+  return f(f(f(sum1) / n) + f(f(sum2) / n));
 }
 
 /**
@@ -194,10 +276,14 @@ export function assertNoSharedArena<K extends string>(
  * Zeroed arenas, one per field, of the given lengths.
  *
  * @param lengths the length of each field's arena
+ * @param alloc where the memory comes from, default plain Float32Arrays
  * @returns the arenas
  */
-export function zeroArenas<K extends string>(lengths: Readonly<Record<K, number>>): Record<K, Float32Array> {
+export function zeroArenas<K extends string>(
+  lengths: Readonly<Record<K, number>>,
+  alloc: (length: number) => Float32Array = (length) => new Float32Array(length),
+): Record<K, Float32Array> {
   const out = {} as Record<K, Float32Array>;
-  for (const name of Object.keys(lengths) as K[]) out[name] = new Float32Array(lengths[name]);
+  for (const name of Object.keys(lengths) as K[]) out[name] = alloc(lengths[name]);
   return out;
 }

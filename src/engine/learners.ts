@@ -9,6 +9,7 @@
 import type { Learner, MetricValues } from "../core/agents/learner.ts";
 import type { AgentChoice, AgentSpaces } from "../core/agents/make_agent.ts";
 import type { Batch } from "../core/batch.ts";
+import type { EngineOptions } from "./_twin_critics.ts";
 import type { Gemm } from "./gemm.ts";
 import { makeEnginePolicy, makeGaussianEnginePolicy } from "./policy.ts";
 import { makeSacEngine, SAC_ARENAS, SAC_LOG_STD_BOUNDS } from "./sac.ts";
@@ -31,13 +32,15 @@ export interface EngineLearner<S> extends Learner<S> {
   arenas(state: S): readonly Float32Array[];
   /** The state as the tfjs reference's tree with host tensors (the checkpoint's shape). */
   toHost(state: S): Record<string, unknown>;
-  /** A state from such a tree (copies). */
+  /** A state from such a tree (copies, into arenas as {@link EngineLearner.blank} allocates them). */
   fromHost(host: unknown): S;
   /**
    * The deterministic policy of an actor alone (the `actor` subtree of {@link EngineLearner.toHost}'s tree,
    * e.g. a policy file's), as {@link Learner.act} on it.
    */
   policy(actor: unknown): (observations: Float32Array, n: number) => Float32Array;
+  /** Release the engine's helper thread, if any; the learner is unusable afterwards. */
+  dispose(): void;
 }
 
 /** The numbers of an engine's metrics record, without the absent ones. */
@@ -52,6 +55,7 @@ function values(metrics: object): MetricValues {
  * @param spaces the environment's spaces
  * @param batchSize the transitions per update
  * @param gemm the matrix products
+ * @param options how the engine builds its twin critics (default on this thread)
  * @returns the learner
  */
 export function makeEngineLearner(
@@ -59,6 +63,7 @@ export function makeEngineLearner(
   spaces: AgentSpaces,
   batchSize: number,
   gemm: Gemm,
+  options: EngineOptions = {},
 ): EngineLearner<unknown> {
   const common = {
     observationSize: spaces.observationSize,
@@ -73,17 +78,22 @@ export function makeEngineLearner(
   };
   switch (choice.algo) {
     case "td3": {
-      const engine = makeTd3Engine({
-        ...common,
-        policyNoise: choice.policyNoise,
-        noiseClip: choice.noiseClip,
-        policyDelay: choice.policyDelay,
-      }, gemm);
+      const engine = makeTd3Engine(
+        {
+          ...common,
+          policyNoise: choice.policyNoise,
+          noiseClip: choice.noiseClip,
+          policyDelay: choice.policyDelay,
+        },
+        gemm,
+        options,
+      );
       const policy = makeEnginePolicy(engine.actorLayout, common.bounds, gemm);
       return learner({
         name: "td3",
         updateInto: engine.update,
         blank: engine.blank,
+        dispose: engine.dispose,
         arenaNames: TD3_ARENAS,
         toHost: (s) => td3HostState(engine, s) as unknown as Record<string, unknown>,
         fromHost: (h) => td3FromHost(engine, h as Parameters<typeof td3FromHost>[1]),
@@ -91,18 +101,23 @@ export function makeEngineLearner(
       });
     }
     case "sac": {
-      const engine = makeSacEngine({
-        ...common,
-        init: choice.init,
-        alpha: choice.alpha,
-        alphaLr: choice.alphaLr,
-        targetEntropy: -spaces.actionSize,
-      }, gemm);
+      const engine = makeSacEngine(
+        {
+          ...common,
+          init: choice.init,
+          alpha: choice.alpha,
+          alphaLr: choice.alphaLr,
+          targetEntropy: -spaces.actionSize,
+        },
+        gemm,
+        options,
+      );
       const policy = makeGaussianEnginePolicy(engine.actorLayout, common.bounds, gemm, SAC_LOG_STD_BOUNDS);
       return learner({
         name: "sac",
         updateInto: engine.update,
         blank: engine.blank,
+        dispose: engine.dispose,
         arenaNames: SAC_ARENAS,
         toHost: (s) => sacHostState(engine, s) as unknown as Record<string, unknown>,
         fromHost: (h) => sacFromHost(engine, h as Parameters<typeof sacFromHost>[1]),
@@ -111,18 +126,23 @@ export function makeEngineLearner(
       });
     }
     case "sac-v": {
-      const engine = makeSacVEngine({
-        ...common,
-        init: choice.init,
-        alpha: choice.alpha,
-        valueLr: choice.valueLr,
-        policyReg: choice.policyReg,
-      }, gemm);
+      const engine = makeSacVEngine(
+        {
+          ...common,
+          init: choice.init,
+          alpha: choice.alpha,
+          valueLr: choice.valueLr,
+          policyReg: choice.policyReg,
+        },
+        gemm,
+        options,
+      );
       const policy = makeGaussianEnginePolicy(engine.actorLayout, common.bounds, gemm, SAC_LOG_STD_BOUNDS);
       return learner({
         name: "sac-v",
         updateInto: engine.update,
         blank: engine.blank,
+        dispose: engine.dispose,
         arenaNames: SAC_V_ARENAS,
         toHost: (s) => sacVHostState(engine, s) as unknown as Record<string, unknown>,
         fromHost: (h) => sacVFromHost(engine, h as Parameters<typeof sacVFromHost>[1]),
@@ -138,6 +158,7 @@ interface LearnerParts<S> {
   readonly name: string;
   readonly updateInto: (state: S, batch: Batch, into?: S) => readonly [S, object];
   readonly blank: () => S;
+  readonly dispose: () => void;
   readonly arenaNames: readonly (keyof S)[];
   readonly toHost: (state: S) => Record<string, unknown>;
   readonly fromHost: (host: unknown) => S;
@@ -158,7 +179,13 @@ function learner<S>(parts: LearnerParts<S>): EngineLearner<unknown> {
     blank: parts.blank,
     arenas: (state) => parts.arenaNames.map((name) => state[name] as Float32Array),
     toHost: parts.toHost,
-    fromHost: parts.fromHost,
+    fromHost(host) {
+      // Copied into blank arenas: the memory a two-thread engine's helper can read (one copy more at load).
+      const read = parts.fromHost(host), into = parts.blank();
+      for (const name of parts.arenaNames) (into[name] as Float32Array).set(read[name] as Float32Array);
+      return { ...read, ...Object.fromEntries(parts.arenaNames.map((name) => [name, into[name]])) };
+    },
+    dispose: parts.dispose,
     policy(actor) {
       // The actor in a state whose other networks are blank: only the actor is read when acting.
       const state = parts.fromHost({ ...parts.toHost(parts.blank()), actor });

@@ -38,6 +38,7 @@ import {
   arenaViews,
   assertNoSharedArena,
   concatRows,
+  type EngineOptions,
   makeTwinCritics,
   type TwinCriticArenas,
   zeroArenas,
@@ -131,6 +132,8 @@ export interface SacEngine {
   ): readonly [SacEngineState, SacEngineMetrics];
   /** Fresh, zeroed arenas of a state (scalars, counts, key and updates zero), e.g. the second buffer. */
   blank(): SacEngineState;
+  /** Release the critics' helper thread, if any; the engine is unusable afterwards. */
+  dispose(): void;
 }
 
 const f = Math.fround;
@@ -177,9 +180,14 @@ export const SAC_LOG_STD_BOUNDS: readonly [number, number] = [LOG_STD_MIN, LOG_S
  *
  * @param config SAC's hyperparameters and the batch size
  * @param gemm the matrix product provider
+ * @param options how to build the twin critics (default on this thread)
  * @returns the engine
  */
-export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
+export function makeSacEngine(
+  config: SacEngineConfig,
+  gemm: Gemm,
+  options: EngineOptions = {},
+): SacEngine {
   const { observationSize: obs, actionSize: act, hidden, bounds, batchSize: n } = config;
   if (bounds.low.length !== act || bounds.high.length !== act) {
     throw new RangeError(`bounds must have ${act} entries per side`);
@@ -197,12 +205,12 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
   // Workspaces, shared across phases as in td3.ts: wsActor serves π(s') then π(s); the critics' serve
   // Q'₁ / Q'₂, then Q₁ / Q₂, then the policy loss's new Q₁ / Q₂.
   const wsActor = mlpWorkspace(actorLayout, n);
-  const critics = makeTwinCritics(gemm, criticLayout, n, config.criticLr);
+  const critics = (options.twinCritics ?? makeTwinCritics)(gemm, criticLayout, n, config.criticLr);
   // Critic inputs [n, obs + act]: (s', a') for the target, (s, a) for the critics, (s, ã) for the policy.
-  const nextSa = new Float32Array(n * inQ);
-  const sa = new Float32Array(n * inQ);
-  const sPi = new Float32Array(n * inQ);
-  const y = new Float32Array(n);
+  const nextSa = critics.alloc(n * inQ);
+  const sa = critics.alloc(n * inQ);
+  const sPi = critics.alloc(n * inQ);
+  const y = critics.alloc(n);
   const dQ1 = new Float32Array(n); // the policy loss's dJ/dQⱼ
   const dQ2 = new Float32Array(n);
   const logProbNext = new Float32Array(n); // log π(a'|s')
@@ -227,7 +235,7 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
   const [a, c] = [actorLayout.length, criticLayout.length];
   const blank = (): SacEngineState => ({
     ...zeroArenas({ actor: a, actorM: a, actorV: a }),
-    ...zeroArenas({ q1: c, q2: c, q1Target: c, q2Target: c, q1M: c, q1V: c, q2M: c, q2V: c }),
+    ...zeroArenas({ q1: c, q2: c, q1Target: c, q2Target: c, q1M: c, q1V: c, q2M: c, q2V: c }, critics.alloc),
     actorCount: 0,
     criticCount: 0,
     logAlpha: 0,
@@ -265,7 +273,7 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
     // 1. Target: a' ~ π(·|s') (current policy); y = r + γ(1−d)(min(Q'₁, Q'₂)(s', a') − α log π(a'|s')).
     rows(s2, batch.actions, nextSa); // action columns overwritten just below
     sampleInto(actor, s2, normal(nextKey, n * act), nextSa, logProbNext);
-    const [q1Next, q2Next] = critics.forward(state.q1Target, state.q2Target, nextSa);
+    const [q1Next, q2Next] = critics.targets(state.q1Target, state.q2Target, nextSa);
     for (let i = 0; i < n; i++) {
       const soft = f(Math.min(q1Next[i], q2Next[i]) - f(alpha * logProbNext[i]));
       const notDone = f(1 - batch.terminated[i]);
@@ -347,7 +355,7 @@ export function makeSacEngine(config: SacEngineConfig, gemm: Gemm): SacEngine {
     }, { criticLoss, actorLoss, alphaLoss: -f(sumK), alpha, entropy: -f(sumLogProb) }];
   };
 
-  return { config, actorLayout, criticLayout, update, blank };
+  return { config, actorLayout, criticLayout, update, blank, dispose: critics.dispose };
 }
 
 /** The arena fields of a SAC engine state (log α and its moments are numbers, not arenas). */

@@ -32,6 +32,7 @@ import {
   arenaViews,
   assertNoSharedArena,
   concatRows,
+  type EngineOptions,
   makeTwinCritics,
   type TwinCriticArenas,
   zeroArenas,
@@ -122,6 +123,8 @@ export interface SacVEngine {
   ): readonly [SacVEngineState, SacVEngineMetrics];
   /** Fresh, zeroed arenas of a state (counts, key and updates zero), e.g. the second buffer. */
   blank(): SacVEngineState;
+  /** Release the critics' helper thread, if any; the engine is unusable afterwards. */
+  dispose(): void;
 }
 
 const f = Math.fround;
@@ -185,10 +188,15 @@ export const SAC_V_LOG_STD_BOUNDS: readonly [number, number] = [LOG_STD_MIN, LOG
  *
  * @param config SAC-V's hyperparameters and the batch size
  * @param gemm the matrix product provider
+ * @param options how to build the twin critics (default on this thread)
  * @returns the engine
  * @throws {RangeError} when the bounds do not have `actionSize` entries per side
  */
-export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine {
+export function makeSacVEngine(
+  config: SacVEngineConfig,
+  gemm: Gemm,
+  options: EngineOptions = {},
+): SacVEngine {
   const { observationSize: obs, actionSize: act, hidden, bounds, batchSize: n } = config;
   if (bounds.low.length !== act || bounds.high.length !== act) {
     throw new RangeError(`bounds must have ${act} entries per side`);
@@ -210,12 +218,12 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
   // Workspaces, shared across phases: wsActor serves π(s); the critics' serve Q₁ / Q₂, then the policy
   // loss's new Q₁ / Q₂; wsV serves V'(s'), then V(s).
   const wsActor = mlpWorkspace(actorLayout, n);
-  const critics = makeTwinCritics(gemm, criticLayout, n, config.criticLr);
+  const critics = (options.twinCritics ?? makeTwinCritics)(gemm, criticLayout, n, config.criticLr);
   const wsV = mlpWorkspace(valueLayout, n);
   // Critic inputs [n, obs + act]: (s, a) for the critics, (s, ã) for the policy and the value target.
-  const sa = new Float32Array(n * inQ);
-  const sPi = new Float32Array(n * inQ);
-  const yQ = new Float32Array(n);
+  const sa = critics.alloc(n * inQ);
+  const sPi = critics.alloc(n * inQ);
+  const yQ = critics.alloc(n);
   const yV = new Float32Array(n);
   const dQ1 = new Float32Array(n); // the policy loss's dJ/dQⱼ
   const dQ2 = new Float32Array(n);
@@ -240,7 +248,7 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
   const [a, c, v] = [actorLayout.length, criticLayout.length, valueLayout.length];
   const blank = (): SacVEngineState => ({
     ...zeroArenas({ actor: a, actorM: a, actorV: a }),
-    ...zeroArenas({ q1: c, q2: c, q1M: c, q1V: c, q2M: c, q2V: c }),
+    ...zeroArenas({ q1: c, q2: c, q1M: c, q1V: c, q2M: c, q2V: c }, critics.alloc),
     ...zeroArenas({ value: v, valueTarget: v, valueM: v, valueV: v }),
     actorCount: 0,
     criticCount: 0,
@@ -379,7 +387,7 @@ export function makeSacVEngine(config: SacVEngineConfig, gemm: Gemm): SacVEngine
     }, { criticLoss, actorLoss, valueLoss, entropy: -f(sumLogProb) }];
   };
 
-  return { config, actorLayout, criticLayout, valueLayout, update, blank };
+  return { config, actorLayout, criticLayout, valueLayout, update, blank, dispose: critics.dispose };
 }
 
 /** The arena fields of a SAC-V engine state. */

@@ -26,6 +26,7 @@ import {
   arenaViews,
   assertNoSharedArena,
   concatRows,
+  type EngineOptions,
   makeTwinCritics,
   type TwinCriticArenas,
   zeroArenas,
@@ -106,6 +107,8 @@ export interface Td3Engine {
   ): readonly [Td3EngineState, Td3EngineMetrics];
   /** Fresh, zeroed arenas of a state (counts, key and updates zero), e.g. the second buffer. */
   blank(): Td3EngineState;
+  /** Release the critics' helper thread, if any; the engine is unusable afterwards. */
+  dispose(): void;
 }
 
 const f = Math.fround;
@@ -142,9 +145,14 @@ const f = Math.fround;
  *
  * @param config TD3's hyperparameters and the batch size
  * @param gemm the matrix product provider
+ * @param options how to build the twin critics (default on this thread)
  * @returns the engine
  */
-export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
+export function makeTd3Engine(
+  config: Td3EngineConfig,
+  gemm: Gemm,
+  options: EngineOptions = {},
+): Td3Engine {
   const { observationSize: obs, actionSize: act, hidden, bounds, batchSize: n } = config;
   if (bounds.low.length !== act || bounds.high.length !== act) {
     throw new RangeError(`bounds must have ${act} entries per side`);
@@ -167,12 +175,12 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
   // wsActor serves μ'(s') then μ(s); the critics' serve Q'₁ / Q'₂, then Q₁ / Q₂, then (Q₁'s) the actor
   // loss's Q₁.
   const wsActor = mlpWorkspace(actorLayout, n);
-  const critics = makeTwinCritics(gemm, criticLayout, n, config.criticLr);
+  const critics = (options.twinCritics ?? makeTwinCritics)(gemm, criticLayout, n, config.criticLr);
   // Critic inputs [n, obs + act]: (s', a₂) for the target, (s, a) for the critics, (s, μ(s)) for the actor.
-  const nextSa = new Float32Array(n * inQ);
-  const sa = new Float32Array(n * inQ);
-  const sPi = new Float32Array(n * inQ);
-  const y = new Float32Array(n);
+  const nextSa = critics.alloc(n * inQ);
+  const sa = critics.alloc(n * inQ);
+  const sPi = critics.alloc(n * inQ);
+  const y = critics.alloc(n);
   const dActorQ = new Float32Array(n).fill(-1 / n); // dJ/dQ₁ = −1/n, constant
   const tanhU = new Float32Array(n * act); // tanh(MLP_φ(s)), kept for the backward
   const dSa = new Float32Array(n * inQ); // dJ/d[s, a] from Q₁'s backward
@@ -186,7 +194,7 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
   const [a, c] = [actorLayout.length, criticLayout.length];
   const blank = (): Td3EngineState => ({
     ...zeroArenas({ actor: a, actorTarget: a, actorM: a, actorV: a }),
-    ...zeroArenas({ q1: c, q2: c, q1Target: c, q2Target: c, q1M: c, q1V: c, q2M: c, q2V: c }),
+    ...zeroArenas({ q1: c, q2: c, q1Target: c, q2Target: c, q1M: c, q1V: c, q2M: c, q2V: c }, critics.alloc),
     actorCount: 0,
     criticCount: 0,
     key: state0Key,
@@ -230,7 +238,7 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
         nextSa[at] = Math.min(Math.max(a2, low[j]), high[j]);
       }
     }
-    const [q1Next, q2Next] = critics.forward(state.q1Target, state.q2Target, nextSa);
+    const [q1Next, q2Next] = critics.targets(state.q1Target, state.q2Target, nextSa);
     for (let i = 0; i < n; i++) {
       const notDone = f(1 - batch.terminated[i]);
       y[i] = f(batch.rewards[i] + f(f(notDone * gamma) * Math.min(q1Next[i], q2Next[i])));
@@ -293,7 +301,7 @@ export function makeTd3Engine(config: Td3EngineConfig, gemm: Gemm): Td3Engine {
     }, { criticLoss, actorLoss }];
   };
 
-  return { config, actorLayout, criticLayout, update, blank };
+  return { config, actorLayout, criticLayout, update, blank, dispose: critics.dispose };
 }
 
 /** The arena fields of a TD3 engine state. */

@@ -20,6 +20,8 @@ export interface SeedJob {
   readonly out: string;
   /** Continue the run in `out` from its checkpoint (to `steps` in total, or its own total) instead. */
   readonly resume?: { readonly steps?: number; readonly backend?: BackendName };
+  /** Threads this seed's updates may use (1 when the seeds fill the cores). */
+  readonly threads: number;
 }
 
 /** What the worker is told: train a seed, or stop early (write the checkpoint and report). */
@@ -72,6 +74,7 @@ self.onmessage = async (event: MessageEvent<SeedRequest>) => {
       resume,
       log: (line) => post({ kind: "log", line }),
       shouldStop: () => stopRequested,
+      threads: event.data.threads,
     });
     post({
       kind: "done",

@@ -88,6 +88,13 @@ export interface TrainOptions {
    * and returns with `interrupted` set.
    */
   readonly shouldStop?: () => boolean;
+  /**
+   * Threads the engine's updates may use (default: the machine's cores, at most 2, or `TD3SAC_THREADS`):
+   * see `runtime/agent_runtime.ts`'s `criticThreads`. The results are the same bits either way.
+   */
+  readonly threads?: number;
+  /** Called once the agent is built, with the threads its updates use (for the run log). */
+  readonly started?: (info: { readonly threads: number }) => void;
 }
 
 /** What a finished or interrupted run reports. */
@@ -166,7 +173,12 @@ export function evaluationKeys(seed: number, episodes: number): Key[] {
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
   const source = asSource(options.env ?? openEnv(config.env));
   const session = source.pure === undefined ? source.open() : undefined;
-  const runtime = await agentRuntime(config, source);
+  const runtime = await agentRuntime(
+    config,
+    source,
+    options.threads === undefined ? {} : { threads: options.threads },
+  );
+  options.started?.({ threads: runtime.threads });
   const context = loopContext(config, source.pure ?? sessionEnv(source, session!), runtime.learner);
   const buffer = replayBuffer(config, source, options.resume?.replay);
   const clock = new Clock(options.resume?.timing ?? [], options.resume?.loop.step ?? 0);
@@ -216,6 +228,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     }
   } finally {
     runtime.dispose(state.agent);
+    runtime.close();
     session?.dispose();
   }
   const evals = finalEval === undefined ? state.evals : [...state.evals, finalEval];

@@ -102,6 +102,8 @@ export async function trainSeeds(
   const log = options.log ?? (() => {});
   const parallel = Math.max(1, Math.min(options.parallel ?? navigator.hardwareConcurrency, seeds.length));
   const shouldStop = options.shouldStop ?? (() => false);
+  // Each seed gets the cores left over: one each when the seeds fill them.
+  const threads = Math.max(1, Math.floor(navigator.hardwareConcurrency / parallel));
   const started = performance.now();
   const queue = [...seeds];
   let interrupted = false;
@@ -112,7 +114,12 @@ export async function trainSeeds(
       const seedConfig = { ...config, seed };
       if (options.resume === undefined) await Deno.mkdir(dir);
       const stopped = await runWorker(
-        { config: seedConfig, out: dir, ...(options.resume === undefined ? {} : { resume: options.resume }) },
+        {
+          config: seedConfig,
+          out: dir,
+          threads,
+          ...(options.resume === undefined ? {} : { resume: options.resume }),
+        },
         (line) => log(`[seed ${seed}] ${line}`),
         shouldStop,
       );
