@@ -6,6 +6,10 @@
  * keeps the tensor count exactly constant and the RSS flat.
  *
  *     deno run -A bench/soak.ts [--algo td3|sac|sac-v] [--updates 100000] [--every 5000] [--backend engine]
+ *       [--hidden 256,256] [--batch-size 256]
+ *
+ * (the preset's sizes unless given; at 256-256 and batch 256 the engine puts its second critic on a helper
+ * thread, as training does on 2 cores)
  *
  * With `--buffer-memory N` it instead measures the memory of a full Pendulum replay buffer of capacity N
  * (RSS before and after filling it, after a warm-up with as many adds into a small buffer) next to the
@@ -116,9 +120,15 @@ interface Report {
 }
 
 /** Run `updates` updates of `algo` and print the tensor count and RSS every `every` updates. */
-async function soak(algo: Algo, backend: BackendName, updates: number, every: number): Promise<void> {
+async function soak(
+  algo: Algo,
+  backend: BackendName,
+  updates: number,
+  every: number,
+  sizes: { hidden?: number[]; batchSize?: number },
+): Promise<void> {
   const config = validOrExit(
-    validateConfig({ ...DEFAULTS, ...presetFor(algo, "tuned"), algo, backend } as TrainConfig),
+    validateConfig({ ...DEFAULTS, ...presetFor(algo, "tuned"), algo, backend, ...sizes } as TrainConfig),
   );
   const env = makeEnv(config.env) as Env<unknown>;
   const runtime = await agentRuntime(config, env);
@@ -182,7 +192,8 @@ async function soak(algo: Algo, backend: BackendName, updates: number, every: nu
 
   console.log(
     `soak: ${algo} (tuned: hidden ${config.hidden.join("x")}, batch ${config.batchSize}) on ${config.env}, ` +
-      `${runtime.description}, ${updates} updates on a buffer of ${FILL} random-action transitions, ` +
+      `${runtime.description}, ${runtime.threads} thread(s), ${updates} updates on a buffer of ${FILL} ` +
+      `random-action transitions, ` +
       `act + sample every ${ACT_EVERY} updates`,
   );
   report(0);
@@ -248,6 +259,8 @@ function flags() {
         every: { type: "string", default: "5000" },
         backend: { type: "string", default: "engine" },
         "buffer-memory": { type: "string" },
+        hidden: { type: "string" },
+        "batch-size": { type: "string" },
       },
     }).values;
   } catch (e) {
@@ -267,5 +280,12 @@ if (values["buffer-memory"] !== undefined) {
   const every = positiveInt("every", values.every);
   const ready = await useBackend(backend);
   if (E.isLeft(ready)) fail(ready.left);
-  await soak(algo, backend, updates, every);
+  const hidden = values.hidden?.split(",").map((h) => positiveInt("hidden", h));
+  const batchSize = values["batch-size"] === undefined
+    ? undefined
+    : positiveInt("batch-size", values["batch-size"]);
+  await soak(algo, backend, updates, every, {
+    ...(hidden === undefined ? {} : { hidden }),
+    ...(batchSize === undefined ? {} : { batchSize }),
+  });
 }

@@ -78,9 +78,10 @@ for (const gemm of gemms) {
       const one = run(algo, gemm);
       const two = run(algo, gemm, factory);
       assert.equal(made.length, 1);
-      // Every update from the second on had its arrays in the pool (the first reads the initial state,
-      // which is copied into pool arenas too): each did a regression job, and TD3 and SAC a target forward.
-      const perUpdate = algo === "sac-v" ? 1 : 2;
+      // Every update had its arrays in the pool (the initial state is copied into pool arenas too): each
+      // did a regression job; TD3 and SAC a target forward; SAC and SAC-V the policy step's forward and
+      // input gradient.
+      const perUpdate = { td3: 2, sac: 4, "sac-v": 3 }[algo];
       assert.equal(made[0].helperJobs, perUpdate * UPDATES);
       for (let i = 0; i < UPDATES; i++) assert.equal(two[i], one[i], `update ${i + 1} differs`);
     });

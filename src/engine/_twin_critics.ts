@@ -15,6 +15,7 @@ import { adamStep } from "./adam.ts";
 import type { Gemm } from "./gemm.ts";
 import {
   mlpBackward,
+  type MlpBackwardOptions,
   mlpForward,
   type MlpLayout,
   type MlpViews,
@@ -69,6 +70,23 @@ export interface TwinCritics {
    * for a backward; the outputs live in the workspaces until the next forward.
    */
   forward(q1: Float32Array, q2: Float32Array, x: Float32Array): readonly [Float32Array, Float32Array];
+  /**
+   * dL/dx through both critics' latest {@link TwinCritics.forward}, to the input only (the critics do not
+   * move): dx = d₁·∂Q₁/∂x + d₂·∂Q₂/∂x, each critic's term computed apart and then added in float32.
+   *
+   * @param q1 the arena `forward` used for Q₁
+   * @param q2 the arena `forward` used for Q₂
+   * @param d1 dL/dQ₁, `[n]`
+   * @param d2 dL/dQ₂, `[n]`
+   * @param dx dL/dx, `[n, in]`, written
+   */
+  inputGradient(
+    q1: Float32Array,
+    q2: Float32Array,
+    d1: Float32Array,
+    d2: Float32Array,
+    dx: Float32Array,
+  ): void;
   /**
    * Q₁(x) and Q₂(x) where no backward follows (the target networks): the same values as
    * {@link TwinCritics.forward}, but the workspaces' activations are not promised afterwards.
@@ -183,6 +201,7 @@ export const makeTwinCritics: TwinCriticsFactory = (gemm, layout, n, lr) => {
     pair[1] = mlpForward(gemm, layout, views(q2), x, n, r2.ws);
     return pair;
   };
+  const through = inputGradients(gemm, layout, n, views);
   return {
     layout,
     ws1: r1.ws,
@@ -193,6 +212,11 @@ export const makeTwinCritics: TwinCriticsFactory = (gemm, layout, n, lr) => {
     alloc: (length) => new Float32Array(length),
     forward,
     targets: forward,
+    inputGradient(q1, q2, d1, d2, dx) {
+      through.one(q1, r1, d1, dx);
+      through.one(q2, r2, d2, through.scratch);
+      through.add(dx, through.scratch);
+    },
     step(from, x, y, count, to) {
       const sum1 = r1.run(from.q1, from.q1M, from.q1V, x, y, count, to.q1, to.q1M, to.q1V);
       const sum2 = r2.run(from.q2, from.q2M, from.q2V, x, y, count, to.q2, to.q2M, to.q2V);
@@ -201,6 +225,48 @@ export const makeTwinCritics: TwinCriticsFactory = (gemm, layout, n, lr) => {
     dispose() {},
   };
 };
+
+/** One critic's backward to its input, and the sum of two such terms: {@link TwinCritics.inputGradient}'s parts. */
+export interface InputGradients {
+  /** Scratch of `[n, in]` for the second term. */
+  readonly scratch: Float32Array;
+  /** dx = d·∂Q/∂x from the latest forward on `critic.ws` with arena `q` (no parameter gradients). */
+  one(q: Float32Array, critic: Pick<CriticRegression, "ws" | "g">, d: Float32Array, dx: Float32Array): void;
+  /** dx ← f(dx + other), element by element. */
+  add(dx: Float32Array, other: Float32Array): void;
+}
+
+/**
+ * The parts of {@link TwinCritics.inputGradient} for `layout` and batch size `n`.
+ *
+ * @param gemm the matrix product provider
+ * @param layout the critic layout
+ * @param n the batch size
+ * @param views the layer views of an arena
+ * @param scratch the second term's buffer, default a new one
+ * @returns the parts
+ */
+export function inputGradients(
+  gemm: Gemm,
+  layout: MlpLayout,
+  n: number,
+  views: (arena: Float32Array) => MlpViews,
+  scratch: Float32Array = new Float32Array(n * layout.sizes[0]),
+): InputGradients {
+  // The backward's options, made once per output buffer (the engines pass the same one every update).
+  const options = new Map<Float32Array, MlpBackwardOptions>();
+  return {
+    scratch,
+    one(q, critic, d, dx) {
+      let o = options.get(dx);
+      if (o === undefined) options.set(dx, o = { dx, inputOnly: true });
+      mlpBackward(gemm, layout, views(q), critic.ws, d, critic.g, o);
+    },
+    add(dx, other) {
+      for (let i = 0; i < dx.length; i++) dx[i] = f(dx[i] + other[i]);
+    },
+  };
+}
 
 /**
  * L = MSE(Q₁, y) + MSE(Q₂, y) from the two sums of squared errors, rounded as tfjs's two means and sum.

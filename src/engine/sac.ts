@@ -47,7 +47,6 @@ import { adamStep, softUpdate } from "./adam.ts";
 import type { Gemm } from "./gemm.ts";
 import {
   mlpBackward,
-  type MlpBackwardOptions,
   mlpForward,
   type MlpLayout,
   mlpLayout,
@@ -211,8 +210,8 @@ export function makeSacEngine(
   const sa = critics.alloc(n * inQ);
   const sPi = critics.alloc(n * inQ);
   const y = critics.alloc(n);
-  const dQ1 = new Float32Array(n); // the policy loss's dJ/dQⱼ
-  const dQ2 = new Float32Array(n);
+  const dQ1 = critics.alloc(n); // the policy loss's dJ/dQⱼ
+  const dQ2 = critics.alloc(n);
   const logProbNext = new Float32Array(n); // log π(a'|s')
   const logProb = new Float32Array(n); // log π(ã|s)
   // Step 0 on the action columns of the critic inputs, keeping the latest sample for its backward.
@@ -221,9 +220,6 @@ export function makeSacEngine(
   const dZ = new Float32Array(n * out); // dJ/dz, z the policy MLP's output
   // Gradient arenas and their views, cut once.
   const gActor = mlpViews(actorLayout);
-  // Through the critics to their input only: they do not move in the policy step (g1, g2 are scratch).
-  const throughQ1: MlpBackwardOptions = { dx: dSa, inputOnly: true };
-  const throughQ2: MlpBackwardOptions = { dx: dSa, accumulate: true, inputOnly: true };
   const actorAdam = { lr: config.actorLr };
   const alphaAdam = { lr: config.alphaLr };
   const alphaFrom = { p: new Float32Array(1), m: new Float32Array(1), v: new Float32Array(1) };
@@ -298,9 +294,8 @@ export function makeSacEngine(
       dQ2[i] = first ? 0 : -invN;
     }
     const actorLoss = f(sumJ);
-    const q1New = critics.views(into.q1), q2New = critics.views(into.q2);
-    mlpBackward(gemm, criticLayout, q1New, critics.ws1, dQ1, critics.g1, throughQ1);
-    mlpBackward(gemm, criticLayout, q2New, critics.ws2, dQ2, critics.g2, throughQ2);
+    // Through the critics to their input only: they do not move in the policy step.
+    critics.inputGradient(into.q1, into.q2, dQ1, dQ2, dSa);
     head.backward(wsActor.out, piEps, dSa, f(invN * alpha), dZ); // dJ/d log π_i = α/n for every i
     mlpBackward(gemm, actorLayout, actor, wsActor, dZ, gActor);
     const actorCount = state.actorCount + 1;

@@ -39,15 +39,7 @@ import {
 } from "./_twin_critics.ts";
 import { adamStep, softUpdate } from "./adam.ts";
 import type { Gemm } from "./gemm.ts";
-import {
-  mlpBackward,
-  type MlpBackwardOptions,
-  mlpForward,
-  type MlpLayout,
-  mlpLayout,
-  mlpViews,
-  mlpWorkspace,
-} from "./mlp.ts";
+import { mlpBackward, mlpForward, type MlpLayout, mlpLayout, mlpViews, mlpWorkspace } from "./mlp.ts";
 
 /** Everything SAC-V learns and carries between updates, as arenas; two states never share an arena. */
 export interface SacVEngineState extends TwinCriticArenas {
@@ -225,8 +217,8 @@ export function makeSacVEngine(
   const sPi = critics.alloc(n * inQ);
   const yQ = critics.alloc(n);
   const yV = new Float32Array(n);
-  const dQ1 = new Float32Array(n); // the policy loss's dJ/dQⱼ
-  const dQ2 = new Float32Array(n);
+  const dQ1 = critics.alloc(n); // the policy loss's dJ/dQⱼ
+  const dQ2 = critics.alloc(n);
   const dV = new Float32Array(n);
   const logProb = new Float32Array(n); // log π(ã|s)
   // Step 0 on the action columns of the critic inputs, keeping the sample for its backward.
@@ -236,9 +228,6 @@ export function makeSacVEngine(
   // Gradient arenas and their views, cut once.
   const gActor = mlpViews(actorLayout);
   const gV = mlpViews(valueLayout);
-  // Through the critics to their input only: they do not move in the policy step (g1, g2 are scratch).
-  const throughQ1: MlpBackwardOptions = { dx: dSa, inputOnly: true };
-  const throughQ2: MlpBackwardOptions = { dx: dSa, accumulate: true, inputOnly: true };
   const actorAdam = { lr: config.actorLr };
   const valueAdam = { lr: config.valueLr };
 
@@ -316,9 +305,8 @@ export function makeSacVEngine(
       }
       actorLoss = f(actorLoss + f(reg * f(f(sumMean) + f(sumLogStd))));
     }
-    const q1New = critics.views(into.q1), q2New = critics.views(into.q2);
-    mlpBackward(gemm, criticLayout, q1New, critics.ws1, dQ1, critics.g1, throughQ1);
-    mlpBackward(gemm, criticLayout, q2New, critics.ws2, dQ2, critics.g2, throughQ2);
+    // Through the critics to their input only: they do not move in the policy step.
+    critics.inputGradient(into.q1, into.q2, dQ1, dQ2, dSa);
     head.backward(z, piEps, dSa, f(invN * alpha), dZ); // dJ/d log π_i = α/n for every i
     if (reg !== 0) {
       // The penalty's 2ρx/N as tfjs's square and mean gradients: f(f(ρ/N)·2x), added to the soft part's

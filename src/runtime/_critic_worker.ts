@@ -13,10 +13,10 @@
  *
  * @module
  */
-import { arenaViews, makeCriticRegression } from "../engine/_twin_critics.ts";
+import { arenaViews, inputGradients, makeCriticRegression } from "../engine/_twin_critics.ts";
 import type { Gemm } from "../engine/gemm.ts";
 import { loadWasmGemm } from "../engine/kernels/wasm_gemm.ts";
-import { mlpForward, mlpLayout, mlpWorkspace } from "../engine/mlp.ts";
+import { mlpForward, mlpLayout, mlpViews, mlpWorkspace } from "../engine/mlp.ts";
 import { parentPort } from "node:worker_threads";
 import { CONTROL, type CriticWorkerInit, JOB } from "./parallel_critics.ts";
 import { openBlasGemm } from "./openblas_gemm.ts";
@@ -40,6 +40,8 @@ parentPort?.once("message", async (init: CriticWorkerInit) => {
     const views = arenaViews(layout);
     const regression = makeCriticRegression(gemm, layout, init.n, init.lr, views);
     const forwardWs = mlpWorkspace(layout, init.n);
+    const kept = { ws: mlpWorkspace(layout, init.n), g: mlpViews(layout) }; // the policy step's Q₂
+    const through = inputGradients(gemm, layout, init.n, views);
     // The pool's arrays by offset (each offset is one array for the pool's lifetime: it is never freed).
     const arrays = new Map<number, Float32Array>();
     const arg = (slot: number): Float32Array => {
@@ -69,9 +71,13 @@ parentPort?.once("message", async (init: CriticWorkerInit) => {
       }
       if (job === JOB.exit) break;
       try {
-        if (job === JOB.forward) {
+        if (job === JOB.forward || job === JOB.keep) {
           // out = Q(x): [0] the critic arena, [1] x, [2] out
-          arg(2).set(mlpForward(gemm, layout, views(arg(0)), arg(1), init.n, forwardWs));
+          const ws = job === JOB.keep ? kept.ws : forwardWs;
+          arg(2).set(mlpForward(gemm, layout, views(arg(0)), arg(1), init.n, ws));
+        } else if (job === JOB.through) {
+          // dx = d·∂Q/∂x through the kept forward: [0] the critic arena, [1] d, [2] dx
+          through.one(arg(0), kept, arg(1), arg(2));
         } else {
           // the regression: [0..2] p, m, v; [3] x; [4] y; [5..7] the new p, m, v; the count in `count`
           const count = control[CONTROL.count];
@@ -87,5 +93,4 @@ parentPort?.once("message", async (init: CriticWorkerInit) => {
     Atomics.store(control, CONTROL.ready, -1);
     Atomics.notify(control, CONTROL.ready);
   }
-  parentPort?.close();
 });

@@ -19,6 +19,7 @@
  */
 import {
   arenaViews,
+  inputGradients,
   makeCriticRegression,
   makeTwinCritics,
   type TwinCritics,
@@ -66,6 +67,10 @@ export const JOB = {
   failed: 4,
   /** Stop the helper. */
   exit: 5,
+  /** Forward one critic keeping its activations for a later {@link JOB.through}: `out = Q(x)`. */
+  keep: 6,
+  /** The kept forward's backward to the input: `dx = d·∂Q/∂x`. */
+  through: 7,
 } as const;
 
 /** The helper's one message: what it needs to build its half of the critics. */
@@ -155,7 +160,8 @@ export function makeParallelTwinCritics(
   lr: number,
 ): ParallelTwinCritics {
   if (!canRunParallel(gemm)) return { ...makeTwinCritics(gemm, layout, n, lr), helperJobs: 0 };
-  const inputs = 4 * n * layout.sizes[0] + 4 * n;
+  // The engines' critic inputs and targets (at most 4 buffers of [n, in] and 4 of [n]) and this module's own.
+  const inputs = 5 * n * layout.sizes[0] + 6 * n;
   const poolFloats = POOL_STATES * ARENAS_PER_STATE * layout.length + inputs + n;
   const pool = new ArrayBuffer(poolFloats * 4);
   const address = Deno.UnsafePointer.value(Deno.UnsafePointer.of(new Uint8Array(pool)));
@@ -231,11 +237,14 @@ export function makeParallelTwinCritics(
   };
   const shared = (arrays: readonly Float32Array[]) => arrays.every(inPool) && out2 !== undefined && ready();
 
-  const forward = (q1: Float32Array, q2: Float32Array, x: Float32Array) => {
+  const local = (q1: Float32Array, q2: Float32Array, x: Float32Array) => {
     pair[0] = mlpForward(gemm, layout, views(q1), x, n, r1.ws);
     pair[1] = mlpForward(gemm, layout, views(q2), x, n, r2.ws);
     return pair;
   };
+  const through = inputGradients(gemm, layout, n, views, allocShared(n * layout.sizes[0]));
+  const d2Shared = allocShared(n); // dL/dQ₂ for the helper's input gradient
+  let keptOnHelper = false; // whether the latest `forward` left Q₂'s activations on the helper
   const jobArgs: Float32Array[] = [];
   let jobs = 0;
   const critics: ParallelTwinCritics = {
@@ -249,11 +258,37 @@ export function makeParallelTwinCritics(
     g2: r2.g,
     views,
     alloc,
-    forward,
+    forward(q1, q2, x) {
+      jobArgs.length = 0;
+      jobArgs.push(q2, x, out2!);
+      keptOnHelper = shared(jobArgs) && inPool(through.scratch) && d2Shared !== undefined;
+      if (!keptOnHelper) return local(q1, q2, x);
+      post(JOB.keep, jobArgs);
+      jobs++;
+      pair[0] = mlpForward(gemm, layout, views(q1), x, n, r1.ws);
+      finish(JOB.keep);
+      pair[1] = out2!;
+      return pair;
+    },
+    inputGradient(q1, q2, d1, d2, dx) {
+      if (keptOnHelper) {
+        d2Shared!.set(d2);
+        jobArgs.length = 0;
+        jobArgs.push(q2, d2Shared!, through.scratch);
+        post(JOB.through, jobArgs);
+        jobs++;
+        through.one(q1, r1, d1, dx);
+        finish(JOB.through);
+      } else {
+        through.one(q1, r1, d1, dx);
+        through.one(q2, r2, d2, through.scratch);
+      }
+      through.add(dx, through.scratch);
+    },
     targets(q1, q2, x) {
       jobArgs.length = 0;
       jobArgs.push(q2, x, out2!);
-      if (!shared(jobArgs)) return forward(q1, q2, x);
+      if (!shared(jobArgs)) return local(q1, q2, x);
       post(JOB.forward, jobArgs);
       jobs++;
       pair[0] = mlpForward(gemm, layout, views(q1), x, n, r1.ws);
