@@ -161,9 +161,10 @@ export function evaluationKeys(seed: number, episodes: number): Key[] {
 }
 
 /**
- * Train an agent as configured and write the run folder: `config.json` first, then `episodes.csv`,
- * `evals.csv`, `timing.csv`, `learning_curve.svg`, and `checkpoint.safetensors` with `policy.safetensors`
- * every `checkpointEvery` steps, at the end, and when stopped.
+ * Train an agent as configured and write the run folder: `config.json` first (on a resume: after the first
+ * checkpoint), then `episodes.csv`, `evals.csv`, `timing.csv`, `learning_curve.svg`, and
+ * `checkpoint.safetensors` then `policy.safetensors` every `checkpointEvery` steps, at the end, and when
+ * stopped.
  *
  * @param config a validated configuration
  * @param options output folder, callbacks, and where to resume from
@@ -192,15 +193,26 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     await files.logs(state);
     throw new NonFiniteError(quantity, step, lastCheckpoint);
   };
+  // A resumed run may change the budget (`--steps`) or the backend: its config.json is rewritten only after
+  // its first checkpoint, so that until then the folder is exactly what it was (config.json and the
+  // checkpoint agree), whatever stops the process.
+  let configWritten = false;
   const checkpoint = async () => {
     const bad = runtime.nonFinite(state.agent);
     if (bad !== undefined) await stop(`parameter ${bad}`, state.step);
     await files.checkpoint(state, runtime.checkpointTree(state.agent), buffer);
     lastCheckpoint = state.step;
+    if (!configWritten) {
+      await files.config();
+      configWritten = true;
+    }
   };
   const step = (s: LoopState, replay: ReplayBuffer) => loopStep(context, s, replay);
   let interrupted = false;
-  await files.config();
+  if (options.resume === undefined) {
+    await files.config();
+    configWritten = true;
+  }
   try {
     while (state.step < config.steps) {
       const previous = state;
@@ -314,7 +326,10 @@ function runFiles(config: TrainConfig, env: EnvSource, out: string, timing: read
       const curve = learningCurveSvg({ title, episodes, evals, reference: REFERENCE[config.env] });
       await writeFileAtomic(path("learning_curve.svg"), curve);
     },
-    /** `policy.safetensors`, then `checkpoint.safetensors` (with the buffer when `saveBuffer`). */
+    /**
+     * `checkpoint.safetensors` (with the buffer when `saveBuffer`), then `policy.safetensors`: a failure
+     * between the two leaves a policy no newer than the checkpoint a resume continues from.
+     */
     checkpoint: async (state: LoopState, agent: { readonly actor: unknown }, buffer: ReplayBuffer) => {
       const replay = {
         snapshot: buffer.snapshot(),
@@ -322,8 +337,8 @@ function runFiles(config: TrainConfig, env: EnvSource, out: string, timing: read
         actionSize: env.actionSize,
       };
       const extras = { loop: loopRecord(state), ...(config.saveBuffer ? { replay } : {}) };
-      await writeFileAtomic(path(POLICY_FILE), encodePolicy(agent.actor, config));
       await writeFileAtomic(path(CHECKPOINT_FILE), encodeCheckpoint(agent, config, extras));
+      await writeFileAtomic(path(POLICY_FILE), encodePolicy(agent.actor, config));
     },
   };
 }
