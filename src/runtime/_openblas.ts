@@ -32,41 +32,6 @@ export function sgemmParameters<M extends "pointer" | "buffer">(matrix: M) {
   ] as const;
 }
 
-/** The CPU flags OpenBLAS's SkylakeX kernels need (AVX-512 Foundation, BW, DQ, VL). */
-const AVX512_FLAGS = ["avx512f", "avx512bw", "avx512dq", "avx512vl"] as const;
-
-/**
- * The OpenBLAS core type to ask for on a processor, given its `/proc/cpuinfo` and the `OPENBLAS_CORETYPE`
- * already set: `SkylakeX` for an AMD processor with AVX-512 (Zen 4 and later), which OpenBLAS releases before
- * 0.3.22 do not know and run on their AVX2 (Haswell) kernels; otherwise none. A value the user set is
- * always kept. Measured on a Zen 5 EPYC with OpenBLAS 0.3.21: the SkylakeX kernels make the engine's TD3
- * updates about 1.5× faster than the Haswell ones.
- *
- * @param cpuinfo the text of `/proc/cpuinfo`
- * @param current `OPENBLAS_CORETYPE` as set now, if at all
- * @returns the core type to set, or undefined to leave OpenBLAS's choice
- */
-export function coreTypeFor(cpuinfo: string, current: string | undefined): string | undefined {
-  if (current !== undefined) return undefined;
-  const flags = new Set(/^flags\s*:(.*)$/m.exec(cpuinfo)?.[1].trim().split(/\s+/) ?? []);
-  const amd = /^vendor_id\s*:\s*AuthenticAMD$/m.test(cpuinfo);
-  return amd && AVX512_FLAGS.every((flag) => flags.has(flag)) ? "SkylakeX" : undefined;
-}
-
-/**
- * Before OpenBLAS loads, set `OPENBLAS_CORETYPE` as {@link coreTypeFor} says. Which kernels run decides the
- * products' float32 rounding, so byte-identical reruns need the same choice (the same machine and
- * environment give it).
- */
-function chooseCoreType(): void {
-  try {
-    const chosen = coreTypeFor(Deno.readTextFileSync("/proc/cpuinfo"), Deno.env.get("OPENBLAS_CORETYPE"));
-    if (chosen !== undefined) Deno.env.set("OPENBLAS_CORETYPE", chosen);
-  } catch {
-    // not Linux, or no read or environment permission: OpenBLAS chooses
-  }
-}
-
 /**
  * The kernels the loaded OpenBLAS runs (`openblas_get_corename`), e.g. `Haswell` or `SkylakeX`, for the
  * run log.
@@ -81,7 +46,12 @@ let coreName: string | undefined;
 
 /**
  * Load OpenBLAS with `symbols` (which must include `openblas_set_num_threads`) and set it to one thread.
- * On an AMD processor with AVX-512 it is asked for its AVX-512 kernels first (see {@link chooseCoreType}).
+ * OpenBLAS picks its kernels for the processor itself, or as `OPENBLAS_CORETYPE` says; this module does not
+ * choose for it. (An earlier version set `SkylakeX` on AMD processors with AVX-512, which OpenBLAS 0.3.21
+ * runs on its AVX2 kernels before Zen 4: 5.8 → 3.6 ms per TD3 update on a Zen 5 EPYC. It read
+ * `/proc/cpuinfo`, which Deno lets only `--allow-all` read, so `deno task train` and `deno run -A` ran
+ * different kernels and gave different bits on one machine. Set `OPENBLAS_CORETYPE=SkylakeX` by hand on
+ * such a machine.)
  *
  * @param symbols the symbols to bind
  * @returns the library, or `undefined` when it is not installed or FFI is not permitted
@@ -89,7 +59,6 @@ let coreName: string | undefined;
 export function openBlasLibrary<S extends Deno.ForeignLibraryInterface>(
   symbols: S,
 ): Deno.DynamicLibrary<S> | undefined {
-  chooseCoreType();
   for (const name of LIBRARY_NAMES) {
     try {
       const library = Deno.dlopen(name, symbols);

@@ -1,22 +1,8 @@
 import assert from "node:assert/strict";
-import { coreTypeFor, openBlasCoreName, openBlasLibrary } from "./_openblas.ts";
+import { openBlasCoreName, openBlasLibrary } from "./_openblas.ts";
 
-const cpuinfo = (vendor: string, flags: string) =>
-  `processor\t: 0\nvendor_id\t: ${vendor}\ncpu family\t: 26\nflags\t\t: ${flags}\n\nprocessor\t: 1\n`;
-const AVX512 = "fpu sse2 avx avx2 fma avx512f avx512dq avx512cd avx512bw avx512vl";
-
-Deno.test("coreTypeFor: SkylakeX kernels for an AMD processor with AVX-512, and only when the user set none", () => {
-  assert.equal(coreTypeFor(cpuinfo("AuthenticAMD", AVX512), undefined), "SkylakeX");
-  assert.equal(coreTypeFor(cpuinfo("AuthenticAMD", AVX512), "Haswell"), undefined, "the user's choice stays");
-  assert.equal(coreTypeFor(cpuinfo("AuthenticAMD", "fpu sse2 avx avx2 fma"), undefined), undefined, "Zen 3");
-  assert.equal(
-    coreTypeFor(cpuinfo("AuthenticAMD", AVX512.replace(" avx512vl", "")), undefined),
-    undefined,
-    "every AVX-512 subset the kernels use is needed",
-  );
-  assert.equal(coreTypeFor(cpuinfo("GenuineIntel", AVX512), undefined), undefined, "OpenBLAS knows Intel's");
-  assert.equal(coreTypeFor("", undefined), undefined);
-});
+/** The environment as the test process got it, before any test loaded the library (which may change it). */
+const startEnv = Deno.env.toObject();
 
 Deno.test("openBlasCoreName names the loaded kernels (skipped without OpenBLAS)", () => {
   const library = openBlasLibrary({ openblas_set_num_threads: { parameters: ["i32"], result: "void" } });
@@ -28,4 +14,39 @@ Deno.test("openBlasCoreName names the loaded kernels (skipped without OpenBLAS)"
   const wanted = Deno.env.get("OPENBLAS_CORETYPE");
   if (wanted !== undefined) assert.equal(openBlasCoreName()!.toLowerCase(), wanted.toLowerCase());
   library.close();
+});
+
+Deno.test("the same kernels under deno task's permissions as under --allow-all (skipped without OpenBLAS)", async () => {
+  const script = await Deno.makeTempFile({ suffix: ".ts" });
+  const module = new URL("./_openblas.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    script,
+    `import { openBlasCoreName, openBlasLibrary } from "${module}";\n` +
+      `const l = openBlasLibrary({ openblas_set_num_threads: { parameters: ["i32"], result: "void" } });\n` +
+      `console.log(l === undefined ? "none" : openBlasCoreName());\n`,
+  );
+  const kernels = async (permissions: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", ...permissions, script],
+      env: startEnv,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    return new TextDecoder().decode(out.stdout).trim();
+  };
+  try {
+    // The flags of `deno task train` (deno.json), and all of them.
+    const task = await kernels([
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-sys",
+      "--allow-ffi",
+    ]);
+    const all = await kernels(["--allow-all"]);
+    assert.equal(task, all);
+  } finally {
+    await Deno.remove(script);
+  }
 });
