@@ -17,6 +17,7 @@ export const RUN_FILES: readonly string[] = [
   "policy.safetensors",
   "evals_mean.csv",
   "learning_curve_mean.svg",
+  ".lock",
 ];
 
 /**

@@ -16,16 +16,49 @@ import { loadRun } from "../train/resume.ts";
 import { type ResumePoint, train } from "../train/train.ts";
 import { trainSeeds } from "../train/train_seeds.ts";
 import { exists, removeRunFolder } from "./run_folder.ts";
+import { createRunFolder, lockRunFolder, type RunLock } from "./run_lock.ts";
 
+/** Create the first free folder of `base`, `base-2`, `base-3`, … (atomically: a taken name is skipped). */
 async function freshRunFolder(base: string): Promise<string> {
   for (let i = 1;; i++) {
     const candidate = i === 1 ? base : `${base}-${i}`;
-    if (!(await exists(candidate))) return candidate;
+    if (await exists(candidate)) continue;
+    const created = await createRunFolder(candidate);
+    if (E.isRight(created)) return candidate;
+    if (await exists(candidate)) continue; // taken between the check and the mkdir
+    fail(created.left, 2);
   }
+}
+
+/** Create `--out` (refusing anything already there) and take its lock, or exit 2 with one line. */
+async function newRunFolder(out: string | undefined, base: string): Promise<string> {
+  const dir = out ?? await freshRunFolder(base);
+  if (out !== undefined) {
+    const created = await createRunFolder(out);
+    if (E.isLeft(created)) fail(created.left, 2);
+  }
+  await holdLock(dir);
+  return dir;
+}
+
+/** The run folder locks this process holds until it exits. */
+const held: RunLock[] = [];
+
+/** Release every held lock (their files are removed): before any exit. */
+function releaseLocks(): void {
+  for (const lock of held.splice(0)) lock.release();
+}
+
+/** Take a run folder's lock for the rest of the process, or exit 2 with one line. */
+async function holdLock(dir: string): Promise<void> {
+  const lock = await lockRunFolder(dir);
+  if (E.isLeft(lock)) fail(lock.left, 2);
+  held.push(lock.right);
 }
 
 function fail(message: string, code: number): never {
   console.error(`error: ${message}`);
+  releaseLocks();
   Deno.exit(code);
 }
 
@@ -53,6 +86,7 @@ function stopSignals(): { readonly signal: () => Deno.Signal | undefined; readon
 /** Exit after an interruption: one line on standard error, no `error:` prefix (nothing went wrong). */
 function stop(message: string, code: number): never {
   console.error(message);
+  releaseLocks();
   Deno.exit(code);
 }
 
@@ -191,6 +225,9 @@ async function resumeSeeds(
 }
 
 async function resumeRun(command: Extract<Command, { kind: "resume" }>): Promise<void> {
+  // One trainer per folder: taken before anything is read (a missing folder is reported by the loader).
+  const isFolder = await Deno.stat(command.dir).then((i) => i.isDirectory, () => false);
+  if (isFolder) await holdLock(command.dir);
   const seeds = await seedFolders(command.dir);
   if (seeds !== undefined) return await resumeSeeds(command.dir, seeds, command.steps, command.backend);
   const loaded = await loadRun(command.dir, (config) => useBackend(command.backend ?? config.backend));
@@ -230,6 +267,9 @@ export async function main(args: readonly string[]): Promise<void> {
     if (!command.force) {
       fail(`--out ${command.out} already exists; choose a new folder, or --resume or --force it`, 2);
     }
+    // Never remove a folder another process is training in.
+    const isFolder = (await Deno.lstat(command.out)).isDirectory;
+    if (isFolder) await holdLock(command.out);
     const removed = await removeRunFolder(command.out);
     if (E.isLeft(removed)) fail(removed.left, 2);
   }
@@ -241,8 +281,7 @@ export async function main(args: readonly string[]): Promise<void> {
     const spec = seeds.length > 1 && seeds.every((s, i) => s === seeds[0] + i)
       ? `${seeds[0]}-${seeds.at(-1)}`
       : seeds.join(",");
-    const out = command.out ?? await freshRunFolder(`runs/${config.algo}-${config.env}-seeds${spec}`);
-    await Deno.mkdir(out, { recursive: true });
+    const out = await newRunFolder(command.out, `runs/${config.algo}-${config.env}-seeds${spec}`);
     console.log(
       `training ${config.algo} on ${config.env} for ${config.steps} steps, seeds ${spec}, in parallel ` +
         `workers (preset ${config.preset}, backend ${config.backend}) into ${out}`,
@@ -273,14 +312,14 @@ export async function main(args: readonly string[]): Promise<void> {
     );
     return;
   }
-  const out = command.out ?? await freshRunFolder(`runs/${config.algo}-${config.env}-seed${config.seed}`);
-  await Deno.mkdir(out, { recursive: true });
+  const out = await newRunFolder(command.out, `runs/${config.algo}-${config.env}-seed${config.seed}`);
   await trainOne(config, out);
 }
 
 if (import.meta.main) {
   try {
     await main(Deno.args);
+    releaseLocks();
   } catch (e) {
     fail(e instanceof Error ? e.message.split("\n")[0] : String(e), 1);
   }
