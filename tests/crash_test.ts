@@ -89,3 +89,40 @@ Deno.test("two trainings started at once with the same --out: one trains, the ot
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+Deno.test("--seeds 0-3 stopped before seeds 2 and 3 started: --resume trains all four, each as if never stopped", async () => {
+  const cwd = await Deno.makeTempDir();
+  try {
+    const args = RUN.map((a, i) => RUN[i - 1] === "--checkpoint-every" ? "200" : a);
+    const all = [...args, "--steps", "1200"];
+    const child = startTrain([...all, "--seeds", "0-3", "--out", "many"], cwd);
+    await child.waitFor(/\[seed 1\] episode 2 \|/);
+    child.process.kill("SIGINT");
+    assert.equal((await child.done).code, 130);
+    assert.equal(
+      await Deno.stat(`${cwd}/many/seed-3`).then(() => true, () => false),
+      false,
+      "seed 3 had started",
+    );
+    const resumed = await runTrain(["--resume", "many"], cwd);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /resuming seeds 0, 1, 2, 3 .*\(seeds 2, 3 from the start: no checkpoint\)/);
+    assert.match(await Deno.readTextFile(`${cwd}/many/learning_curve_mean.svg`), /mean of 4 seeds/);
+    for (const seed of [1, 3]) {
+      assert.equal((await runTrain([...all, "--seed", String(seed), "--out", `alone-${seed}`], cwd)).code, 0);
+      for (const name of FILES) {
+        const [a, b] = [`${cwd}/alone-${seed}/${name}`, `${cwd}/many/seed-${seed}/${name}`];
+        assert.deepEqual(await Deno.readFile(a), await Deno.readFile(b), `seed ${seed}: ${name}`);
+      }
+    }
+    // A seed whose checkpoint is lost trains again from the start, and the aggregate still counts all four.
+    const aggregate = await Deno.readFile(`${cwd}/many/evals_mean.csv`);
+    await Deno.remove(`${cwd}/many/seed-2/checkpoint.safetensors`);
+    const again = await runTrain(["--resume", "many"], cwd);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /\(seeds 2 from the start: no checkpoint\)/);
+    assert.deepEqual(await Deno.readFile(`${cwd}/many/evals_mean.csv`), aggregate);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});

@@ -18,6 +18,7 @@ export const RUN_FILES: readonly string[] = [
   "evals_mean.csv",
   "learning_curve_mean.svg",
   ".lock",
+  "seeds.json",
 ];
 
 /**

@@ -14,7 +14,7 @@ import { matrixProducts, useBackend } from "../runtime/backend.ts";
 import { ENGINE_ENV_IDS } from "../config/env_ids.ts";
 import { loadRun } from "../train/resume.ts";
 import { type ResumePoint, train } from "../train/train.ts";
-import { trainSeeds } from "../train/train_seeds.ts";
+import { SEEDS_FILE, type SeedsRecord, trainSeeds } from "../train/train_seeds.ts";
 import { exists, removeRunFolder } from "./run_folder.ts";
 import { createRunFolder, lockRunFolder, type RunLock } from "./run_lock.ts";
 
@@ -169,6 +169,8 @@ async function trainOne(config: TrainConfig, out: string, resume?: ResumePoint):
 /** The seeds of a `--seeds` folder (its `seed-N` subfolders holding checkpoints), if it is one. */
 async function seedFolders(dir: string): Promise<number[] | undefined> {
   if (await exists(`${dir}/checkpoint.safetensors`)) return undefined;
+  const record = await readSeedsRecord(dir);
+  if (record !== undefined) return [...record.seeds];
   const seeds: number[] = [];
   try {
     for await (const e of Deno.readDir(dir)) {
@@ -183,6 +185,28 @@ async function seedFolders(dir: string): Promise<number[] | undefined> {
   return seeds.length > 0 ? seeds.sort((a, b) => a - b) : undefined;
 }
 
+/**
+ * A `--seeds` folder's record of its seeds and configuration, if it has one; exit 2 with one line when it
+ * is there but unreadable.
+ */
+async function readSeedsRecord(dir: string): Promise<SeedsRecord | undefined> {
+  const path = `${dir}/${SEEDS_FILE}`;
+  if (!(await exists(path))) return undefined;
+  let record: Partial<SeedsRecord>;
+  try {
+    record = JSON.parse(await Deno.readTextFile(path));
+  } catch {
+    fail(`${path} is not valid JSON; the run's seeds cannot be known`, 2);
+  }
+  const seeds = record.seeds;
+  const valid = Array.isArray(seeds) && seeds.length > 0 && seeds.length <= 1000 &&
+    seeds.every((s) => Number.isSafeInteger(s) && s >= 0) && new Set(seeds).size === seeds.length;
+  if (!valid || typeof record.config !== "object" || record.config === null) {
+    fail(`${path} does not list the run's seeds and configuration`, 2);
+  }
+  return record as SeedsRecord;
+}
+
 /** `--resume` of a `--seeds` folder: every seed continues in parallel workers, then the aggregate is redrawn. */
 async function resumeSeeds(
   dir: string,
@@ -190,18 +214,39 @@ async function resumeSeeds(
   steps: number | undefined,
   backend: BackendName | undefined,
 ): Promise<void> {
-  let base: TrainConfig;
-  try {
-    base = JSON.parse(await Deno.readTextFile(`${dir}/seed-${seeds[0]}/config.json`));
-  } catch {
-    fail(`${dir}/seed-${seeds[0]}/config.json is missing or not JSON`, 2);
+  const record = await readSeedsRecord(dir);
+  // Seeds without a checkpoint (not started, or killed before their first one) start from scratch: a seed
+  // is a function of its configuration, so that is what an uninterrupted run would have done.
+  const fresh: number[] = [];
+  for (const seed of seeds) {
+    const seedDir = `${dir}/seed-${seed}`;
+    if (await exists(`${seedDir}/checkpoint.safetensors`)) continue;
+    if (await exists(seedDir)) {
+      const removed = await removeRunFolder(seedDir);
+      if (E.isLeft(removed)) fail(removed.left, 2);
+    }
+    fresh.push(seed);
   }
-  console.log(`resuming seeds ${seeds.join(", ")} in ${dir} in parallel workers`);
+  let base: TrainConfig;
+  if (record !== undefined) {
+    base = record.config;
+  } else {
+    try {
+      base = JSON.parse(await Deno.readTextFile(`${dir}/seed-${seeds[0]}/config.json`));
+    } catch {
+      fail(`${dir}/seed-${seeds[0]}/config.json is missing or not JSON`, 2);
+    }
+  }
+  console.log(
+    `resuming seeds ${seeds.join(", ")} in ${dir} in parallel workers` +
+      (fresh.length === 0 ? "" : ` (seeds ${fresh.join(", ")} from the start: no checkpoint)`),
+  );
   const signals = stopSignals();
   let summary;
   try {
     summary = await trainSeeds(base, {
       seeds,
+      fresh,
       out: dir,
       resume: { ...(steps === undefined ? {} : { steps }), ...(backend === undefined ? {} : { backend }) },
       log: (line) => console.log(line),

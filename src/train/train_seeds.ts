@@ -2,6 +2,8 @@
  * Independent seeds in parallel: one Deno module worker per seed (at most one per core at a time), each
  * with its own tfjs backend, writing `OUT/seed-N/` exactly as a single-seed run would; then an aggregate
  * learning curve (mean of the evaluation means with a 95% confidence band) and `evals_mean.csv` in `OUT/`.
+ * `OUT/seeds.json` records the seeds and the configuration first, so that a resume continues every seed,
+ * including those that had not started (or whose checkpoint is gone) when the run stopped.
  *
  * @module
  */
@@ -28,8 +30,24 @@ export interface TrainSeedsOptions {
    * `backend` if given.
    */
   readonly resume?: { readonly steps?: number; readonly backend?: BackendName };
+  /**
+   * With `resume`: the seeds that have no checkpoint to continue from and start from scratch instead, with
+   * the resume's `steps` and `backend` (their folders must be absent or empty).
+   */
+  readonly fresh?: readonly number[];
   /** Asked now and then; when true, every running seed writes its checkpoint and stops, and no new one starts. */
   readonly shouldStop?: () => boolean;
+}
+
+/** The file in a `--seeds` folder that lists its seeds and configuration. */
+export const SEEDS_FILE = "seeds.json";
+
+/** What {@link SEEDS_FILE} holds. */
+export interface SeedsRecord {
+  /** Every seed of the run, in order. */
+  readonly seeds: readonly number[];
+  /** The configuration every seed runs with (its `seed` field aside). */
+  readonly config: TrainConfig;
 }
 
 /** What a multi-seed run reports. */
@@ -105,20 +123,26 @@ export async function trainSeeds(
   // Each seed gets the cores left over: one each when the seeds fill them.
   const threads = Math.max(1, Math.floor(navigator.hardwareConcurrency / parallel));
   const started = performance.now();
+  const record: SeedsRecord = {
+    seeds: [...seeds],
+    config: { ...config, ...options.resume },
+  };
+  await writeFileAtomic(`${out}/${SEEDS_FILE}`, JSON.stringify(record, null, 2) + "\n");
   const queue = [...seeds];
   let interrupted = false;
   let steps = 0;
   await Promise.all(Array.from({ length: parallel }, async () => {
     for (let seed = queue.shift(); seed !== undefined && !shouldStop(); seed = queue.shift()) {
       const dir = `${out}/seed-${seed}`;
-      const seedConfig = { ...config, seed };
-      if (options.resume === undefined) await Deno.mkdir(dir);
+      const fresh = options.resume === undefined || (options.fresh ?? []).includes(seed);
+      const seedConfig = { ...config, seed, ...(fresh ? options.resume : {}) };
+      if (fresh) await Deno.mkdir(dir, { recursive: options.resume !== undefined });
       const stopped = await runWorker(
         {
           config: seedConfig,
           out: dir,
           threads,
-          ...(options.resume === undefined ? {} : { resume: options.resume }),
+          ...(fresh ? {} : { resume: options.resume }),
         },
         (line) => log(`[seed ${seed}] ${line}`),
         shouldStop,
