@@ -4,6 +4,7 @@ import { parseTrainArgs } from "../src/cli/args.ts";
 import { upgradeConfig, validateConfig } from "../src/config/train_config.ts";
 import { TD3_PRESETS } from "../src/config/presets.ts";
 import { runTrain } from "./_train_cli.ts";
+import { shellQuote } from "../src/cli/run_folder.ts";
 
 async function listing(dir: string): Promise<string[]> {
   const names: string[] = [];
@@ -219,4 +220,30 @@ Deno.test("parseTrainArgs: --env picks the environment's tuned preset and run le
     "none",
   );
   assert.deepEqual(config(["--algo", "sac-v", "--env", "MountainCarContinuous-v0"]).hidden, [128, 128]);
+});
+
+Deno.test("parseTrainArgs: numbers are decimal (no 0x, 0b, 0o, Infinity); 1e3 is 1000 for a run and a resume", () => {
+  for (
+    const [flag, text] of [["--gamma", "0x1"], ["--steps", "0x10"], ["--lr", "0b1"], ["--tau", "Infinity"]]
+  ) {
+    const parsed = parseTrainArgs([flag, text]);
+    assert.ok(E.isLeft(parsed), `${flag} ${text} was accepted`);
+    assert.match(parsed.left, new RegExp(`${flag}`));
+  }
+  const run = parseTrainArgs(["--steps", "1e3"]);
+  assert.ok(E.isRight(run) && run.right.kind === "train" && run.right.config.steps === 1000);
+  const resume = parseTrainArgs(["--resume", "somewhere", "--steps", "1e3"]);
+  assert.ok(E.isRight(resume) && resume.right.kind === "resume" && resume.right.steps === 1000);
+  assert.ok(E.isLeft(parseTrainArgs(["--resume", "somewhere", "--steps", "0x10"])));
+  assert.ok(E.isLeft(parseTrainArgs(["--resume", "somewhere", "--steps", "2.5"])));
+});
+
+Deno.test("shellQuote: plain paths as they are, others in single quotes that a POSIX shell reads back", async () => {
+  assert.equal(shellQuote("runs/td3-Pendulum-v1-seed0"), "runs/td3-Pendulum-v1-seed0");
+  for (const path of ["my runs/a", "it's", "a;rm -rf b", "$HOME/x", "tab\there", ""]) {
+    const quoted = shellQuote(path);
+    const out = await new Deno.Command("sh", { args: ["-c", `printf %s ${quoted}`], stdout: "piped" })
+      .output();
+    assert.equal(new TextDecoder().decode(out.stdout), path, quoted);
+  }
 });

@@ -126,3 +126,27 @@ Deno.test("--seeds 0-3 stopped before seeds 2 and 3 started: --resume trains all
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+Deno.test("the interrupt hint quotes a folder with spaces, and the printed command resumes it", async () => {
+  const cwd = await Deno.makeTempDir();
+  try {
+    const child = startTrain([...RUN, "--steps", "20000", "--out", "my run's folder"], cwd);
+    await child.waitFor(/episode 2 \|/);
+    child.process.kill("SIGINT");
+    const cut = await child.done;
+    assert.equal(cut.code, 130, cut.stderr);
+    const command = /continue with: (deno task train --resume .*)$/.exec(cut.stderr.trim())?.[1];
+    assert.equal(command, `deno task train --resume 'my run'\\''s folder'`);
+    // What a shell makes of the printed arguments is the folder itself.
+    const words = await new Deno.Command("sh", {
+      args: ["-c", `printf '%s\\n' ${command!.slice("deno task train ".length)}`],
+      stdout: "piped",
+    }).output();
+    assert.deepEqual(new TextDecoder().decode(words.stdout).trim().split("\n"), [
+      "--resume",
+      "my run's folder",
+    ]);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});

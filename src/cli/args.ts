@@ -136,11 +136,14 @@ Usage: deno task train [flags]
   -h, --help                this text
 `;
 
+/** A decimal number as people write them: `3`, `-0.5`, `.5`, `3e-4`, `1E6`; not `0x10`, `0b1`, `Infinity`. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 function parseNumber(flag: string, text: string): E.Either<string, number> {
   const v = Number(text);
-  return text.trim() !== "" && Number.isFinite(v)
+  return DECIMAL.test(text.trim()) && Number.isFinite(v)
     ? E.right(v)
-    : E.left(`--${flag} expects a number, got "${text}"`);
+    : E.left(`--${flag} expects a decimal number, got "${text}"`);
 }
 
 /**
@@ -220,8 +223,9 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
     const backend = backendText === undefined ? {} : { backend: backendText as BackendName };
     const stepsText = get("steps");
     if (stepsText === undefined) return E.right({ kind: "resume", dir: resume, ...backend });
-    const steps = Number(stepsText);
-    return /^\d+$/.test(stepsText.trim()) && Number.isSafeInteger(steps) && steps >= 1 && steps <= 1e9
+    // As for a new run: any decimal form of an integer (`20000`, `2e4`).
+    const steps = DECIMAL.test(stepsText.trim()) ? Number(stepsText) : NaN;
+    return Number.isSafeInteger(steps) && steps >= 1 && steps <= 1e9
       ? E.right({ kind: "resume", dir: resume, steps, ...backend })
       : E.left(`--steps must be an integer in [1, 1000000000], got ${stepsText}`);
   }

@@ -69,3 +69,14 @@ export async function removeRunFolder(dir: string): Promise<E.Either<string, voi
   await Deno.remove(dir, { recursive: true });
   return E.right(undefined);
 }
+
+/**
+ * A path as a POSIX shell word: as it is when it holds only safe characters, else in single quotes (each
+ * `'` written as `'\''`), so that the printed command can be pasted as it stands.
+ *
+ * @param path the path
+ * @returns the shell word
+ */
+export function shellQuote(path: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+}

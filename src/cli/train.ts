@@ -15,7 +15,7 @@ import { ENGINE_ENV_IDS } from "../config/env_ids.ts";
 import { loadRun } from "../train/resume.ts";
 import { type ResumePoint, train } from "../train/train.ts";
 import { SEEDS_FILE, type SeedsRecord, trainSeeds } from "../train/train_seeds.ts";
-import { exists, removeRunFolder } from "./run_folder.ts";
+import { exists, removeRunFolder, shellQuote } from "./run_folder.ts";
 import { createRunFolder, lockRunFolder, type RunLock } from "./run_lock.ts";
 
 /** Create the first free folder of `base`, `base-2`, `base-3`, … (atomically: a taken name is skipped). */
@@ -154,7 +154,7 @@ async function trainOne(config: TrainConfig, out: string, resume?: ResumePoint):
   if (summary.interrupted && signal !== undefined) {
     stop(
       `interrupted by ${signal} at step ${summary.steps} of ${config.steps}; checkpoint and logs written; ` +
-        `continue with: deno task train --resume ${out}`,
+        `continue with: deno task train --resume ${shellQuote(out)}`,
       EXIT_CODES[signal],
     );
   }
@@ -260,7 +260,9 @@ async function resumeSeeds(
   const signal = signals.signal();
   if (summary.interrupted && signal !== undefined) {
     stop(
-      `interrupted by ${signal}; each seed wrote its checkpoint and logs; continue with: deno task train --resume ${dir}`,
+      `interrupted by ${signal}; each seed wrote its checkpoint and logs; continue with: deno task train --resume ${
+        shellQuote(dir)
+      }`,
       EXIT_CODES[signal],
     );
   }
@@ -347,7 +349,7 @@ export async function main(args: readonly string[]): Promise<void> {
     if (summary.interrupted && signal !== undefined) {
       stop(
         `interrupted by ${signal}; each seed wrote its checkpoint and logs; continue with: ` +
-          `deno task train --resume ${out}`,
+          `deno task train --resume ${shellQuote(out)}`,
         EXIT_CODES[signal],
       );
     }
