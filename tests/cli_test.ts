@@ -3,7 +3,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { parseTrainArgs } from "../src/cli/args.ts";
 import { upgradeConfig, validateConfig } from "../src/config/train_config.ts";
 import { TD3_PRESETS } from "../src/config/presets.ts";
-import { runTrain } from "./_train_cli.ts";
+import { runEval, runTrain } from "./_train_cli.ts";
 import { shellQuote } from "../src/cli/run_folder.ts";
 
 async function listing(dir: string): Promise<string[]> {
@@ -245,5 +245,32 @@ Deno.test("shellQuote: plain paths as they are, others in single quotes that a P
     const out = await new Deno.Command("sh", { args: ["-c", `printf %s ${quoted}`], stdout: "piped" })
       .output();
     assert.equal(new TextDecoder().decode(out.stdout), path, quoted);
+  }
+});
+
+Deno.test("paths under a file, too long, or a folder where a file belongs: one line, exit 2, nothing written", async () => {
+  const cwd = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${cwd}/afile`, "x");
+    await Deno.mkdir(`${cwd}/run/policy.safetensors`, { recursive: true });
+    const long = "n".repeat(300);
+    const cases: [string, Promise<{ code: number; stderr: string }>][] = [
+      ["train --out under a file", runTrain(["--steps", "10", "--out", "afile/x"], cwd)],
+      ["train --out too long", runTrain(["--steps", "10", "--out", long], cwd)],
+      ["train --resume under a file", runTrain(["--resume", "afile/x"], cwd)],
+      ["train --resume too long", runTrain(["--resume", long], cwd)],
+      ["eval under a file", runEval(["afile/x"], cwd)],
+      ["eval too long", runEval([long], cwd)],
+      ["eval of a folder named like the policy", runEval(["run"], cwd)],
+    ];
+    for (const [what, running] of cases) {
+      const r = await running;
+      assert.equal(r.code, 2, `${what}: ${r.stderr}`);
+      assert.match(r.stderr, /^error: [^\n]+\n$/, what);
+    }
+    assert.deepEqual(await listing(cwd), ["afile", "run"]);
+    assert.equal(await Deno.readTextFile(`${cwd}/afile`), "x");
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
   }
 });

@@ -16,7 +16,7 @@ import { hasRenderer, RENDERED_ENVS, renderEpisode, rollout } from "../report/re
 import { decodeSafetensors } from "../formats/safetensors.ts";
 import { evaluationKeys } from "../train/train.ts";
 import { EVAL_USAGE, parseEvalArgs } from "./eval_args.ts";
-import { exists } from "./run_folder.ts";
+import { exists, namesNothing } from "./run_folder.ts";
 
 function fail(message: string, code: number): never {
   console.error(`error: ${message}`);
@@ -28,15 +28,14 @@ async function readPolicyBytes(run: string): Promise<{ path: string; bytes: Uint
   try {
     if ((await Deno.stat(run)).isDirectory) path = `${run}/${POLICY_FILE}`;
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) fail(`no run folder or policy file at ${run}`, 2);
+    if (namesNothing(e)) fail(`no run folder or policy file at ${run}`, 2);
     throw e;
   }
   try {
     return { path, bytes: await Deno.readFile(path) };
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      fail(`${run} has no ${POLICY_FILE} (has it trained to a checkpoint?)`, 2);
-    }
+    if (namesNothing(e)) fail(`${run} has no ${POLICY_FILE} (has it trained to a checkpoint?)`, 2);
+    if (e instanceof Deno.errors.IsADirectory) fail(`${path} is a folder, not a policy file`, 2);
     throw e;
   }
 }

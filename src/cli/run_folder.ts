@@ -32,9 +32,22 @@ export async function exists(path: string): Promise<boolean> {
     await Deno.lstat(path);
     return true;
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
+    if (namesNothing(e)) return false;
     throw e;
   }
+}
+
+/**
+ * Whether a file-system error says the path names nothing that could be read: it is missing, a part of it
+ * is a file and not a folder (ENOTDIR), or it is too long (ENAMETOOLONG). Such a path is bad input.
+ *
+ * @param e the error
+ * @returns true for those errors
+ */
+export function namesNothing(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory ||
+    code === "ENAMETOOLONG";
 }
 
 /** The first entry under `dir` that a run does not write, as a path, if any. */

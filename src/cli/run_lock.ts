@@ -31,6 +31,10 @@ export async function createRunFolder(dir: string): Promise<E.Either<string, voi
   const parent = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "";
   try {
     if (parent !== "") await Deno.mkdir(parent, { recursive: true });
+  } catch (e) {
+    return E.left(`cannot create ${dir}: its parent ${parent} cannot be a folder (${reason(e)})`);
+  }
+  try {
     await Deno.mkdir(dir);
     return E.right(undefined);
   } catch (e) {

@@ -116,7 +116,13 @@ async function checkpointBytes(dir: string): Promise<E.Either<string, Uint8Array
     const info = await Deno.stat(dir);
     if (!info.isDirectory) return E.left(`${dir} is not a run folder`);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return E.left(`no run folder at ${dir}`);
+    // Missing, under a file (ENOTDIR) or too long (ENAMETOOLONG): bad input, not a failure.
+    const code = (e as { code?: unknown } | null)?.code;
+    if (
+      e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory || code === "ENAMETOOLONG"
+    ) {
+      return E.left(`no run folder at ${dir}`);
+    }
     throw e;
   }
   const bytes = await readBytes(`${dir}/${CHECKPOINT_FILE}`);
