@@ -54,7 +54,11 @@ export function namesNothing(e: unknown): boolean {
 async function foreignEntry(dir: string, depth: number): Promise<string | undefined> {
   for await (const entry of Deno.readDir(dir)) {
     const path = `${dir}/${entry.name}`;
-    const runFile = RUN_FILES.some((f) => entry.name === f || entry.name === `${f}.tmp`);
+    // A run file, or a temporary one left by a killed write (`NAME.tmp`, or `NAME.PID-N.tmp`).
+    const runFile = RUN_FILES.some((f) =>
+      entry.name === f || entry.name === `${f}.tmp` ||
+      (entry.name.startsWith(`${f}.`) && /^\.\d+-\d+\.tmp$/.test(entry.name.slice(f.length)))
+    );
     if (entry.isFile && runFile) continue;
     if (entry.isDirectory && depth === 0 && /^seed-\d+$/.test(entry.name)) {
       const inner = await foreignEntry(path, depth + 1);

@@ -188,15 +188,74 @@ export function firstNonFinite(state: unknown): string | undefined {
   return undefined;
 }
 
+/** Temporary files made by this process so far (for unique names). */
+let temporaries = 0;
+
 /**
- * Write bytes atomically: a temporary file in the same folder, then a rename over the target.
+ * The name of a temporary file beside `path`, unique to this process and call: `PATH.PID-N.tmp`.
+ *
+ * @param path the target file
+ * @returns the temporary name
+ */
+export function temporaryName(path: string): string {
+  return `${path}.${Deno.pid}-${temporaries++}.tmp`;
+}
+
+/** Options of {@link writeFileAtomic}. */
+export interface WriteAtomicOptions {
+  /** Flush the file and then its folder to the disk before returning (checkpoints), default false. */
+  readonly sync?: boolean;
+}
+
+/**
+ * Write bytes atomically: a new temporary file in the same folder, then a rename over the target. The
+ * temporary name is unique ({@link temporaryName}) and created exclusively, so a file or link already at
+ * that name is never written through; on any failure the temporary file is removed and the target is left
+ * as it was.
  *
  * @param path target file
  * @param bytes contents
+ * @param options whether to flush file and folder to the disk
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp`;
-  if (typeof bytes === "string") await Deno.writeTextFile(tmp, bytes);
-  else await Deno.writeFile(tmp, bytes);
-  await Deno.rename(tmp, path);
+export async function writeFileAtomic(
+  path: string,
+  bytes: Uint8Array | string,
+  options: WriteAtomicOptions = {},
+): Promise<void> {
+  const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+  const tmp = temporaryName(path);
+  let created = false;
+  try {
+    const file = await Deno.open(tmp, { write: true, createNew: true });
+    created = true;
+    try {
+      for (let at = 0; at < data.length;) at += await file.write(data.subarray(at));
+      if (options.sync) await file.sync();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(tmp, path);
+    created = false;
+  } finally {
+    if (created) await Deno.remove(tmp).catch(() => {});
+  }
+  if (options.sync) await syncFolder(path);
+}
+
+/** Flush the folder holding `path` (so a rename into it is on the disk); a no-op where folders cannot be opened. */
+async function syncFolder(path: string): Promise<void> {
+  const folder = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
+  let dir: Deno.FsFile;
+  try {
+    dir = await Deno.open(folder, { read: true });
+  } catch {
+    return; // Windows cannot open a folder as a file
+  }
+  try {
+    await dir.sync();
+  } catch {
+    // some file systems refuse fsync on a folder: the rename is still atomic
+  } finally {
+    dir.close();
+  }
 }

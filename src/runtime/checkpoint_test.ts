@@ -10,6 +10,7 @@ import {
   POLICY_FILE,
   POLICY_FORMAT,
   structureMismatch,
+  temporaryName,
   toHostTree,
   writeFileAtomic,
 } from "./checkpoint.ts";
@@ -171,4 +172,38 @@ Deno.test("a truncated or altered checkpoint is rejected with one line", () => {
     assert.throws(() => decodeCheckpoint(bad), (e: Error) => !e.message.includes("\n"));
   }
   assert.throws(() => decodeCheckpoint(bytes, "td3-sac-policy/1"), /not a td3-sac-policy\/1 file/);
+});
+
+Deno.test("writeFileAtomic never writes through a link planted at a temporary name", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/outside`, "precious");
+    await Deno.symlink(`${dir}/outside`, `${dir}/evals.csv.tmp`); // the name earlier versions used
+    await writeFileAtomic(`${dir}/evals.csv`, "a,b\n", { sync: true });
+    assert.equal(await Deno.readTextFile(`${dir}/evals.csv`), "a,b\n");
+    assert.equal(await Deno.readTextFile(`${dir}/outside`), "precious");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeFileAtomic: a failed write rethrows, leaves the target as it was and no temporary file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // A non-empty folder where the file should go: the final rename fails.
+    await Deno.mkdir(`${dir}/policy.safetensors/inner`, { recursive: true });
+    await assert.rejects(() => writeFileAtomic(`${dir}/policy.safetensors`, new Uint8Array(1 << 20)));
+    const names: string[] = [];
+    for await (const e of Deno.readDir(dir)) names.push(e.name);
+    assert.deepEqual(names, ["policy.safetensors"]);
+    assert.ok((await Deno.stat(`${dir}/policy.safetensors/inner`)).isDirectory);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("temporaryName: beside the target, unique per call", () => {
+  const [a, b] = [temporaryName("run/x.csv"), temporaryName("run/x.csv")];
+  assert.notEqual(a, b);
+  assert.match(a, new RegExp(`^run/x\\.csv\\.${Deno.pid}-\\d+\\.tmp$`));
 });

@@ -337,8 +337,8 @@ function runFiles(config: TrainConfig, env: EnvSource, out: string, timing: read
         actionSize: env.actionSize,
       };
       const extras = { loop: loopRecord(state), ...(config.saveBuffer ? { replay } : {}) };
-      await writeFileAtomic(path(CHECKPOINT_FILE), encodeCheckpoint(agent, config, extras));
-      await writeFileAtomic(path(POLICY_FILE), encodePolicy(agent.actor, config));
+      await writeFileAtomic(path(CHECKPOINT_FILE), encodeCheckpoint(agent, config, extras), { sync: true });
+      await writeFileAtomic(path(POLICY_FILE), encodePolicy(agent.actor, config), { sync: true });
     },
   };
 }
