@@ -90,6 +90,31 @@ const CASES: readonly [string, Damage, "train" | "eval", string[], RegExp][] = [
     /has no checkpoint.safetensors/,
   ],
   [
+    "a checkpoint with a NaN weight",
+    async (cwd) => {
+      const path = `${cwd}/run/checkpoint.safetensors`;
+      const decoded = decodeCheckpoint(await Deno.readFile(path));
+      const state = decoded.state as { actor: { w: tf.Tensor }[] };
+      const w = state.actor[0].w;
+      const values = w.dataSync().slice();
+      values[3] = NaN;
+      state.actor[0].w = tf.tensor(values, w.shape);
+      w.dispose();
+      await Deno.writeFile(path, encodeCheckpoint(decoded.state, decoded.config, { loop: decoded.loop }));
+      disposeTree(decoded.state);
+    },
+    "train",
+    ["--resume", "run", "--steps", "600"],
+    /checkpoint.safetensors holds a non-finite parameter \(actor\.0\.w\)/,
+  ],
+  [
+    "a deleted config.json",
+    async (cwd) => await Deno.remove(`${cwd}/run/config.json`),
+    "train",
+    ["--resume", "run", "--steps", "600"],
+    /run\/config.json is missing/,
+  ],
+  [
     "a truncated checkpoint",
     async (cwd) => {
       const path = `${cwd}/run/checkpoint.safetensors`;

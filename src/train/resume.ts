@@ -17,6 +17,7 @@ import {
   CHECKPOINT_FORMAT,
   decodeCheckpoint,
   type DecodedCheckpoint,
+  firstNonFinite,
   structureMismatch,
 } from "../runtime/checkpoint.ts";
 import { decodeSafetensors } from "../formats/safetensors.ts";
@@ -183,6 +184,12 @@ async function resumable(
     const what = `${config.algo} on ${config.env}, hidden ${config.hidden}`;
     return E.left(`${file} does not fit its configuration (${what}): ${mismatch}`);
   }
+  const bad = firstNonFinite(decoded.state);
+  if (bad !== undefined) {
+    return E.left(
+      `${file} holds a non-finite parameter (${bad}); it cannot be resumed (train again, or restore a copy)`,
+    );
+  }
   const onDisk = await configJsonProblem(dir, config);
   if (onDisk !== undefined) return E.left(onDisk);
   if (decoded.replay !== undefined) {
@@ -199,7 +206,9 @@ async function resumable(
 /** How the run's `config.json` disagrees with the checkpoint's configuration, if it does (none: fine). */
 async function configJsonProblem(dir: string, config: TrainConfig): Promise<string | undefined> {
   const configJson = await readBytes(`${dir}/config.json`);
-  if (configJson === undefined) return undefined;
+  if (configJson === undefined) {
+    return `${dir}/config.json is missing; the checkpoint's configuration cannot be confirmed (restore it)`;
+  }
   let onDisk: Record<string, unknown>;
   try {
     onDisk = JSON.parse(new TextDecoder().decode(configJson));
