@@ -274,3 +274,13 @@ Deno.test("paths under a file, too long, or a folder where a file belongs: one l
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+Deno.test("parseTrainArgs: --hidden is bounded by its weights before anything is allocated", () => {
+  for (const ok of ["400,300", "2048,2048", "256,256,256,256,256,256,256,256"]) {
+    assert.ok(E.isRight(parseTrainArgs(["--hidden", ok])), ok);
+  }
+  for (const bad of ["8192,8192", "4096,4096", "2048,2048,2048,2048"]) {
+    const parsed = parseTrainArgs(["--hidden", bad]);
+    assert.ok(E.isLeft(parsed) && /weights between its hidden layers/.test(parsed.left), bad);
+  }
+});

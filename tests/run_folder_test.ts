@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { decodeCheckpoint, encodeCheckpoint } from "../src/runtime/checkpoint.ts";
+import { decodeCheckpoint, encodeCheckpoint, POLICY_FORMAT } from "../src/runtime/checkpoint.ts";
 import { disposeTree } from "../src/runtime/memory.ts";
 import { flags, runEval, runTrain } from "./_train_cli.ts";
 
@@ -200,6 +200,26 @@ const CASES: readonly [string, Damage, "train" | "eval", string[], RegExp][] = [
     "eval",
     ["run"],
     /policy.safetensors is not a valid policy file/,
+  ],
+  [
+    "a policy whose configuration asks for networks of 8192,8192 (refused before any allocation)",
+    async (cwd) => {
+      const path = `${cwd}/run/policy.safetensors`;
+      const decoded = decodeCheckpoint(await Deno.readFile(path), POLICY_FORMAT);
+      const config = { ...(decoded.config as Record<string, unknown>), hidden: [8192, 8192] };
+      await Deno.writeFile(path, encodeCheckpoint(decoded.state, config, { format: POLICY_FORMAT }));
+      disposeTree(decoded.state);
+    },
+    "eval",
+    ["run"],
+    /invalid configuration: --hidden 8192,8192 has 67108864 weights between its hidden layers/,
+  ],
+  [
+    "a policy file padded past any real policy's size (refused before it is read)",
+    async (cwd) => await Deno.truncate(`${cwd}/run/policy.safetensors`, 129 * 2 ** 20),
+    "eval",
+    ["run"],
+    /larger than any policy this library writes/,
   ],
   ["eval of a missing run", noDamage, "eval", ["elsewhere"], /no run folder or policy file at elsewhere/],
   ["an unknown eval flag", noDamage, "eval", ["run", "--fast"], /fast/],

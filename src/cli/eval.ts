@@ -11,7 +11,7 @@ import { engineGemm, useBackend } from "../runtime/backend.ts";
 import { POLICY_FILE, POLICY_FORMAT, writeFileAtomic } from "../runtime/checkpoint.ts";
 import { openEnv } from "../envs/open_env.ts";
 import { evaluate } from "../train/evaluate.ts";
-import { decodePolicy } from "../runtime/policy.ts";
+import { decodePolicy, MAX_POLICY_BYTES, policyTooLarge } from "../runtime/policy.ts";
 import { hasRenderer, RENDERED_ENVS, renderEpisode, rollout } from "../report/render.ts";
 import { decodeSafetensors } from "../formats/safetensors.ts";
 import { evaluationKeys } from "../train/train.ts";
@@ -32,6 +32,8 @@ async function readPolicyBytes(run: string): Promise<{ path: string; bytes: Uint
     throw e;
   }
   try {
+    const size = (await Deno.stat(path)).size;
+    if (size > MAX_POLICY_BYTES) fail(`${path}: ${policyTooLarge(size)}`, 2);
     return { path, bytes: await Deno.readFile(path) };
   } catch (e) {
     if (namesNothing(e)) fail(`${run} has no ${POLICY_FILE} (has it trained to a checkpoint?)`, 2);

@@ -157,6 +157,12 @@ const oneOf = (name: string, known: readonly string[]): Check => (c) =>
     ? undefined
     : `unknown --${kebab(name)} "${c[name]}" (known: ${known.join(", ")})`;
 
+/**
+ * The most weights a network may have between its hidden layers (Σ hᵢ·hᵢ₊₁): 10 million, 40 MB per
+ * float32 copy, of which a TD3 or SAC state holds about sixteen (networks, targets, Adam moments).
+ */
+export const MAX_HIDDEN_WEIGHTS = 10_000_000;
+
 /** Checks of each field, by field name; a config is checked on the fields it has. */
 const FIELD_CHECKS: Readonly<Record<string, Check>> = {
   algo: oneOf("algo", ALGOS),
@@ -169,10 +175,18 @@ const FIELD_CHECKS: Readonly<Record<string, Check>> = {
   steps: int("steps", 1, 1e9),
   hidden: (c) => {
     const h = c.hidden as number[];
-    return Array.isArray(h) && h.length >= 1 && h.length <= 8 &&
-        h.every((x) => Number.isSafeInteger(x) && x >= 1 && x <= 8192)
+    if (
+      !Array.isArray(h) || h.length < 1 || h.length > 8 ||
+      !h.every((x) => Number.isSafeInteger(x) && x >= 1 && x <= 8192)
+    ) {
+      return `--hidden must be 1 to 8 comma-separated widths in [1, 8192], got ${String(h)}`;
+    }
+    // Checked before anything is allocated: a network's memory grows with the products of its widths.
+    const weights = h.slice(1).reduce((sum, width, i) => sum + h[i] * width, 0);
+    return weights <= MAX_HIDDEN_WEIGHTS
       ? undefined
-      : `--hidden must be 1 to 8 comma-separated widths in [1, 8192], got ${String(h)}`;
+      : `--hidden ${h.join(",")} has ${weights} weights between its hidden layers, more than the ` +
+        `${MAX_HIDDEN_WEIGHTS} a network may have here (e.g. 2048,2048 is 4194304)`;
   },
   batchSize: int("batchSize", 1, 65_536),
   bufferSize: int("bufferSize", 1, 10_000_000),

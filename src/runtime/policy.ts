@@ -69,6 +69,22 @@ export function encodePolicy(actor: unknown, config: TrainConfig): Uint8Array {
   return encodeCheckpoint({ actor }, config, { format: POLICY_FORMAT });
 }
 
+/**
+ * The largest policy file read: an actor within the configuration's limits (`MAX_HIDDEN_WEIGHTS` between
+ * hidden layers, widths ≤ 8192) is well under 128 MiB, so a larger file is refused before it is read.
+ */
+export const MAX_POLICY_BYTES = 128 * 2 ** 20;
+
+/**
+ * The one-line refusal of a policy file of `size` bytes.
+ *
+ * @param size the file's size
+ * @returns the message
+ */
+export function policyTooLarge(size: number): string {
+  return `a policy file of ${size} bytes is larger than any policy this library writes (${MAX_POLICY_BYTES})`;
+}
+
 /** Options of {@link decodePolicy}. */
 export interface DecodePolicyOptions {
   /** Act on the fused engine with these matrix products (as training on `--backend engine` does). */
@@ -140,6 +156,8 @@ export function decodePolicy(bytes: Uint8Array, options: DecodePolicyOptions = {
  * @throws Error with a one-line message when the file is missing or not a valid policy
  */
 export async function loadPolicy(path: string, options: DecodePolicyOptions = {}): Promise<Policy> {
+  const size = (await Deno.stat(path)).size;
+  if (size > MAX_POLICY_BYTES) throw new Error(`${path}: ${policyTooLarge(size)}`);
   const decoded = decodePolicy(await Deno.readFile(path), options);
   if (E.isLeft(decoded)) throw new Error(`${path}: ${decoded.left}`);
   return decoded.right;
