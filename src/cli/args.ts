@@ -109,7 +109,8 @@ Usage: deno task train [flags]
   --save-buffer             store the replay buffer in the checkpoint, so that --resume continues exactly
 
  every algorithm:
-  --hidden W1,W2            hidden layer widths
+  --hidden W1,W2            hidden layer widths (1 to 8 layers of at most 8192; at most 10 million
+                            weights between hidden layers, e.g. 2048,2048)
   --batch-size N            minibatch size
   --buffer-size N           replay capacity
   --lr X                    every Adam learning rate of the algorithm
