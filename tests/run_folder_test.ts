@@ -49,6 +49,15 @@ async function copyRun(): Promise<string> {
 
 type Damage = (cwd: string) => Promise<void>;
 
+/** Re-encode the checkpoint with a changed loop record (the tensors and configuration stay). */
+const withLoop = (change: (loop: Record<string, unknown>) => unknown): Damage => async (cwd) => {
+  const path = `${cwd}/run/checkpoint.safetensors`;
+  const decoded = decodeCheckpoint(await Deno.readFile(path));
+  const loop = change(decoded.loop as Record<string, unknown>);
+  await Deno.writeFile(path, encodeCheckpoint(decoded.state, decoded.config, { loop }));
+  disposeTree(decoded.state);
+};
+
 const noDamage: Damage = () => Promise.resolve();
 
 /** Re-encode the checkpoint with a changed configuration (the tensors stay as they are). */
@@ -88,6 +97,20 @@ const CASES: readonly [string, Damage, "train" | "eval", string[], RegExp][] = [
     "train",
     ["--resume", "run", "--steps", "600"],
     /has no checkpoint.safetensors/,
+  ],
+  [
+    "a checkpoint whose episode log has a row without its fields",
+    withLoop((loop) => ({ ...loop, episodes: [{ episode: 1 }] })),
+    "train",
+    ["--resume", "run", "--steps", "600"],
+    /cannot be resumed: its episode log is malformed at row 1/,
+  ],
+  [
+    "a checkpoint whose evaluation log has a non-numeric mean",
+    withLoop((loop) => ({ ...loop, evals: [{ totalSteps: 300, mean: "high", std: 1 }] })),
+    "train",
+    ["--resume", "run", "--steps", "600"],
+    /cannot be resumed: its evaluation log is malformed at row 1/,
   ],
   [
     "a checkpoint with a NaN weight",

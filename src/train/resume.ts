@@ -58,12 +58,32 @@ function loopProblem(loop: unknown, config: TrainConfig, observationSize: number
   if (!Array.isArray(l.key) || l.key.length !== 2 || !l.key.every((w) => isInt(w) && w < 2 ** 32)) {
     return "its loop key is not two 32-bit words";
   }
-  if (!Array.isArray(l.observation) || l.observation.length !== observationSize) {
-    return `its observation does not have ${observationSize} entries`;
+  if (
+    !Array.isArray(l.observation) || l.observation.length !== observationSize ||
+    !l.observation.every(Number.isFinite)
+  ) {
+    return `its observation is not ${observationSize} finite numbers`;
   }
   if (!Array.isArray(l.episodes) || !Array.isArray(l.evals)) {
     return "its episode or evaluation log is missing";
   }
+  // Every logged row as the writers of episodes.csv and evals.csv need it: counts in order, finite values.
+  const step = l.step as number;
+  const badEpisode = (l.episodes as unknown[]).findIndex((row, i, rows) => {
+    const r = row as Partial<Record<string, unknown>> | null;
+    const before = i === 0 ? undefined : rows[i - 1] as { totalSteps: number };
+    return typeof r !== "object" || r === null || r.episode !== i + 1 || !isInt(r.totalSteps) ||
+      (r.totalSteps as number) > step ||
+      (before !== undefined && (r.totalSteps as number) < before.totalSteps) ||
+      !isInt(r.length) || !Number.isFinite(r.ret);
+  });
+  if (badEpisode >= 0) return `its episode log is malformed at row ${badEpisode + 1}`;
+  const badEval = (l.evals as unknown[]).findIndex((row) => {
+    const r = row as Partial<Record<string, unknown>> | null;
+    return typeof r !== "object" || r === null || !isInt(r.totalSteps) || (r.totalSteps as number) > step ||
+      !Number.isFinite(r.mean) || !Number.isFinite(r.std);
+  });
+  if (badEval >= 0) return `its evaluation log is malformed at row ${badEval + 1}`;
   if (!isInt(l.episodeLength) || !Number.isFinite(l.episodeReturn) || !isInt(l.updatesFrom)) {
     return "its episode counters are not valid";
   }
