@@ -247,3 +247,19 @@ export {
   makeExploration,
   type NoiseState,
 } from "./src/core/exploration/exploration.ts";
+
+// Types that exported signatures refer to, so that the package's documentation names them all.
+export type { EnvSpec } from "./src/envs/env.ts";
+export type { EnvSession, EnvSource, SessionStep } from "./src/envs/session.ts";
+export { NOISE_TYPES, type NoiseType } from "./src/config/train_config.ts";
+export type { MountainCarState } from "./src/envs/mountain_car.ts";
+export type { TimingRow } from "./src/formats/run_files.ts";
+export type { SpaceFields } from "./src/core/agents/make_agent.ts";
+export type { RuntimeOptions } from "./src/runtime/agent_runtime.ts";
+export type {
+  EngineOptions,
+  TwinCriticArenas,
+  TwinCritics as EngineTwinCritics,
+  TwinCriticsFactory,
+} from "./src/engine/_twin_critics.ts";
+export type { MlpLayerSlot, MlpLayout, MlpViews, MlpWorkspace } from "./src/engine/mlp.ts";

@@ -4,7 +4,6 @@
  *
  * @module
  */
-/// <reference lib="deno.worker" />
 import * as E from "fp-ts/lib/Either.js";
 import type { BackendName } from "../config/backends.ts";
 import type { TrainConfig } from "../config/train_config.ts";
@@ -41,14 +40,20 @@ export type SeedMessage =
 
 let stopRequested = false;
 
-self.onmessage = async (event: MessageEvent<SeedRequest>) => {
+/** This module's worker scope, typed here (a `lib` reference would change the globals of every module). */
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent<SeedRequest>) => void) | null;
+  postMessage(message: SeedMessage): void;
+};
+
+scope.onmessage = async (event: MessageEvent<SeedRequest>) => {
   if (event.data.kind === "stop") {
     stopRequested = true;
     return;
   }
   const { out, resume: resuming } = event.data;
   let config = event.data.config;
-  const post = (m: SeedMessage) => self.postMessage(m);
+  const post = (m: SeedMessage) => scope.postMessage(m);
   let resume: ResumePoint | undefined;
   if (resuming !== undefined) {
     const loaded = await loadRun(out, (c) => useBackend(resuming.backend ?? c.backend));

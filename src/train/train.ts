@@ -114,6 +114,8 @@ export interface TrainSummary {
 /** A NaN or infinity in a loss, parameter, action, observation or reward: training cannot go on. */
 export class NonFiniteError extends Error {
   /**
+   * A run stopped by a non-finite value.
+   *
    * @param quantity what was not finite, e.g. `critic loss`
    * @param step the environment step
    * @param lastCheckpoint the step of the last checkpoint written (kept as it was), if any

@@ -10,8 +10,8 @@ import { makeSac, type SacConfig } from "./sac.ts";
 import { makeSacV, type SacVConfig } from "./sac_v.ts";
 import { makeTd3, type Td3Config } from "./td3.ts";
 
-/** The fields an environment's spaces fix. */
-type SpaceFields = Exclude<keyof AgentSizes, "hidden">;
+/** The fields of an agent config that the environment fixes (sizes and bounds), not the user. */
+export type SpaceFields = Exclude<keyof AgentSizes, "hidden">;
 
 /** An algorithm and its hyperparameters, tagged by `algo` (SAC's target entropy follows from the spaces). */
 export type AgentChoice =
