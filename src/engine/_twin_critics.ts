@@ -195,13 +195,42 @@ export const makeTwinCritics: TwinCriticsFactory = (gemm, layout, n, lr) => {
   const views = arenaViews(layout);
   const r1 = makeCriticRegression(gemm, layout, n, lr, views);
   const r2 = makeCriticRegression(gemm, layout, n, lr, views);
+  return twinCriticsOn({ gemm, layout, n, views, r1, r2, through: inputGradients(gemm, layout, n, views) });
+};
+
+/** What {@link twinCriticsOn} builds twin critics from. */
+export interface TwinCriticParts {
+  /** The matrix product provider. */
+  readonly gemm: Gemm;
+  /** The critic layout. */
+  readonly layout: MlpLayout;
+  /** The batch size. */
+  readonly n: number;
+  /** The layer views of an arena. */
+  readonly views: (arena: Float32Array) => MlpViews;
+  /** Q₁'s regression step and workspace. */
+  readonly r1: CriticRegression;
+  /** Q₂'s. */
+  readonly r2: CriticRegression;
+  /** The input gradient's parts. */
+  readonly through: InputGradients;
+}
+
+/**
+ * Twin critics on the calling thread from given parts (so that a two-thread version can fall back to the
+ * same workspaces).
+ *
+ * @param parts the regressions, views and input-gradient parts
+ * @returns the critics
+ */
+export function twinCriticsOn(parts: TwinCriticParts): TwinCritics {
+  const { gemm, layout, n, views, r1, r2, through } = parts;
   const pair: [Float32Array, Float32Array] = [r1.ws.out, r2.ws.out];
   const forward = (q1: Float32Array, q2: Float32Array, x: Float32Array) => {
     pair[0] = mlpForward(gemm, layout, views(q1), x, n, r1.ws);
     pair[1] = mlpForward(gemm, layout, views(q2), x, n, r2.ws);
     return pair;
   };
-  const through = inputGradients(gemm, layout, n, views);
   return {
     layout,
     ws1: r1.ws,
@@ -224,7 +253,7 @@ export const makeTwinCritics: TwinCriticsFactory = (gemm, layout, n, lr) => {
     },
     dispose() {},
   };
-};
+}
 
 /** One critic's backward to its input, and the sum of two such terms: {@link TwinCritics.inputGradient}'s parts. */
 export interface InputGradients {

@@ -24,6 +24,7 @@ import {
   makeTwinCritics,
   type TwinCritics,
   type TwinCriticsFactory,
+  twinCriticsOn,
   twinLoss,
 } from "../engine/_twin_critics.ts";
 import type { Gemm } from "../engine/gemm.ts";
@@ -237,32 +238,24 @@ export function makeParallelTwinCritics(
   };
   const shared = (arrays: readonly Float32Array[]) => arrays.every(inPool) && out2 !== undefined && ready();
 
-  const local = (q1: Float32Array, q2: Float32Array, x: Float32Array) => {
-    pair[0] = mlpForward(gemm, layout, views(q1), x, n, r1.ws);
-    pair[1] = mlpForward(gemm, layout, views(q2), x, n, r2.ws);
-    return pair;
-  };
   const through = inputGradients(gemm, layout, n, views, allocShared(n * layout.sizes[0]));
+  // Both critics on this thread, on the same workspaces: what a job that cannot go to the helper runs.
+  const local = twinCriticsOn({ gemm, layout, n, views, r1, r2, through });
   const d2Shared = allocShared(n); // dL/dQ₂ for the helper's input gradient
   let keptOnHelper = false; // whether the latest `forward` left Q₂'s activations on the helper
   const jobArgs: Float32Array[] = [];
   let jobs = 0;
   const critics: ParallelTwinCritics = {
+    ...local,
     get helperJobs() {
       return jobs;
     },
-    layout,
-    ws1: r1.ws,
-    ws2: r2.ws,
-    g1: r1.g,
-    g2: r2.g,
-    views,
     alloc,
     forward(q1, q2, x) {
       jobArgs.length = 0;
       jobArgs.push(q2, x, out2!);
       keptOnHelper = shared(jobArgs) && inPool(through.scratch) && d2Shared !== undefined;
-      if (!keptOnHelper) return local(q1, q2, x);
+      if (!keptOnHelper) return local.forward(q1, q2, x);
       post(JOB.keep, jobArgs);
       jobs++;
       pair[0] = mlpForward(gemm, layout, views(q1), x, n, r1.ws);
@@ -271,24 +264,20 @@ export function makeParallelTwinCritics(
       return pair;
     },
     inputGradient(q1, q2, d1, d2, dx) {
-      if (keptOnHelper) {
-        d2Shared!.set(d2);
-        jobArgs.length = 0;
-        jobArgs.push(q2, d2Shared!, through.scratch);
-        post(JOB.through, jobArgs);
-        jobs++;
-        through.one(q1, r1, d1, dx);
-        finish(JOB.through);
-      } else {
-        through.one(q1, r1, d1, dx);
-        through.one(q2, r2, d2, through.scratch);
-      }
+      if (!keptOnHelper) return local.inputGradient(q1, q2, d1, d2, dx);
+      d2Shared!.set(d2);
+      jobArgs.length = 0;
+      jobArgs.push(q2, d2Shared!, through.scratch);
+      post(JOB.through, jobArgs);
+      jobs++;
+      through.one(q1, r1, d1, dx);
+      finish(JOB.through);
       through.add(dx, through.scratch);
     },
     targets(q1, q2, x) {
       jobArgs.length = 0;
       jobArgs.push(q2, x, out2!);
-      if (!shared(jobArgs)) return local(q1, q2, x);
+      if (!shared(jobArgs)) return local.targets(q1, q2, x);
       post(JOB.forward, jobArgs);
       jobs++;
       pair[0] = mlpForward(gemm, layout, views(q1), x, n, r1.ws);
@@ -299,11 +288,7 @@ export function makeParallelTwinCritics(
     step(from, x, y, count, to) {
       jobArgs.length = 0;
       jobArgs.push(from.q2, from.q2M, from.q2V, x, y, to.q2, to.q2M, to.q2V);
-      if (!shared(jobArgs)) {
-        const sum1 = r1.run(from.q1, from.q1M, from.q1V, x, y, count, to.q1, to.q1M, to.q1V);
-        const sum2 = r2.run(from.q2, from.q2M, from.q2V, x, y, count, to.q2, to.q2M, to.q2V);
-        return twinLoss(sum1, sum2, n);
-      }
+      if (!shared(jobArgs)) return local.step(from, x, y, count, to);
       control[CONTROL.count] = count;
       post(JOB.regress, jobArgs);
       jobs++;
