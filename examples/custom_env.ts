@@ -1,7 +1,9 @@
 /**
  * Your own environment, trained with TD3 and SAC through the library API. "Reach" is a cart on a rail
  * that must be brought to the origin and held there: a pure `Env` (state record in, state record out, the
- * reset drawn from a key), about thirty lines. Each algorithm's run folder gets the usual files.
+ * reset drawn from a key), about thirty lines. Each algorithm's run folder gets the usual files; its
+ * `policy.safetensors` is then loaded back (it stores the spaces it acts in, so Reach need not be
+ * registered anywhere) and evaluated on the run's own evaluation episodes.
  *
  *     deno run -A examples/custom_env.ts [--steps 3000] [--out runs/reach]
  *
@@ -11,6 +13,9 @@ import { parseArgs } from "node:util";
 import {
   DEFAULTS,
   type Env,
+  evaluate,
+  evaluationKeys,
+  loadPolicy,
   SAC_PRESETS,
   TD3_PRESETS,
   train,
@@ -67,5 +72,14 @@ for (const config of configs) {
   console.log(
     `${config.algo}: evaluation return ${first.mean.toFixed(1)} at step ${first.totalSteps} → ` +
       `${last.mean.toFixed(1)} ± ${last.std.toFixed(1)} at step ${last.totalSteps}`,
+  );
+  const policy = await loadPolicy(`${folder}/policy.safetensors`);
+  const keys = evaluationKeys(config.seed, config.evalEpisodes);
+  const reloaded = evaluate((o) => policy.actBatch(o), { env: reach, keys });
+  policy.dispose();
+  console.log(
+    `${config.algo}: the reloaded policy returns ${reloaded.mean.toFixed(4)} (last evaluation ${
+      last.mean.toFixed(4)
+    })`,
   );
 }

@@ -13,6 +13,15 @@ Deno.test("the custom-environment example trains TD3 and SAC on its own env (tin
   assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
   assert.match(stdout, /^td3: evaluation return -?[\d.]+ at step 700 → -?[\d.]+ ± [\d.]+ at step 700$/m);
   assert.match(stdout, /^sac: evaluation return -?[\d.]+ at step 700 → -?[\d.]+ ± [\d.]+ at step 700$/m);
+  // Each policy file loads without Reach being registered and acts as the run's last evaluation did.
+  for (
+    const [, algo, mine, theirs] of stdout.matchAll(
+      /^(\w+): the reloaded policy returns (\S+) \(last evaluation (\S+)\)$/gm,
+    )
+  ) {
+    assert.equal(mine, theirs, algo);
+  }
+  assert.equal([...stdout.matchAll(/reloaded policy returns/g)].length, 2, stdout);
   for (const algo of ["td3", "sac"]) {
     const config = JSON.parse(await Deno.readTextFile(`${out}/${algo}/config.json`));
     assert.equal(config.env, "Reach-v0");

@@ -3,6 +3,12 @@ import * as tf from "@tensorflow/tfjs";
 import { decodeCheckpoint, encodeCheckpoint, POLICY_FORMAT } from "../src/runtime/checkpoint.ts";
 import { disposeTree } from "../src/runtime/memory.ts";
 import { flags, runEval, runTrain } from "./_train_cli.ts";
+import { DEFAULTS, presetFor } from "../src/config/presets.ts";
+import type { TrainConfig } from "../src/config/train_config.ts";
+import { keyFromSeed } from "../src/core/rng.ts";
+import { makeAgent } from "../src/core/agents/make_agent.ts";
+import { makeEnv } from "../src/envs/registry.ts";
+import { encodePolicy } from "../src/runtime/policy.ts";
 
 tf.env().set("PROD", true);
 await tf.setBackend("cpu");
@@ -59,6 +65,21 @@ const withLoop = (change: (loop: Record<string, unknown>) => unknown): Damage =>
 };
 
 const noDamage: Damage = () => Promise.resolve();
+
+/** Replace the run's policy with a fresh one whose configuration is `change` of the run's (hidden 16,16). */
+async function writeOtherPolicy(cwd: string, change: (run: TrainConfig) => TrainConfig): Promise<void> {
+  const config = change(JSON.parse(await Deno.readTextFile(`${cwd}/run/config.json`)));
+  const spaces = makeEnv("Pendulum-v1");
+  const state = makeAgent(config, spaces).init(keyFromSeed(1)) as { actor: unknown };
+  await Deno.writeFile(`${cwd}/run/policy.safetensors`, encodePolicy(state.actor, config, spaces));
+  disposeTree(state);
+}
+
+/** The run's configuration as SAC with its tuned hyperparameters. */
+const asSac = (run: TrainConfig): TrainConfig => {
+  const settings = Object.fromEntries(Object.keys(DEFAULTS).map((k) => [k, run[k as keyof TrainConfig]]));
+  return { ...settings, ...presetFor("sac", "tuned"), algo: "sac", hidden: run.hidden } as TrainConfig;
+};
 
 /** Re-encode the checkpoint with a changed configuration (the tensors stay as they are). */
 const withConfig = (change: Record<string, unknown>): Damage => async (cwd) => {
@@ -243,6 +264,51 @@ const CASES: readonly [string, Damage, "train" | "eval", string[], RegExp][] = [
     "eval",
     ["run"],
     /larger than any policy this library writes/,
+  ],
+  [
+    "a truncated episodes.csv (refused, not silently rewritten)",
+    async (cwd) => {
+      const path = `${cwd}/run/episodes.csv`;
+      const text = await Deno.readTextFile(path);
+      await Deno.writeTextFile(path, text.slice(0, text.length - 9));
+    },
+    "train",
+    ["--resume", "run", "--steps", "600"],
+    /run\/episodes.csv disagrees with the checkpoint at line \d+ \(cut short or edited\); move it away/,
+  ],
+  [
+    "an edited evals.csv",
+    async (cwd) => {
+      const path = `${cwd}/run/evals.csv`;
+      await Deno.writeTextFile(path, (await Deno.readTextFile(path)).replace(/\n300,/, "\n301,"));
+    },
+    "train",
+    ["--resume", "run", "--steps", "600"],
+    /run\/evals.csv disagrees with the checkpoint at line 2/,
+  ],
+  [
+    "a SAC policy file in a TD3 run folder",
+    (cwd) => writeOtherPolicy(cwd, asSac),
+    "eval",
+    ["run"],
+    /policy.safetensors: it is not this run's policy: it and config.json disagree on algo "sac" against "td3"/,
+  ],
+  [
+    "a policy of another seed in a run folder",
+    (cwd) => writeOtherPolicy(cwd, (run) => ({ ...run, seed: 7 })),
+    "eval",
+    ["run"],
+    /disagree on seed 7 against 0/,
+  ],
+  [
+    "a policy trained on an environment of one's own (eval needs the environment)",
+    async (cwd) => {
+      await writeOtherPolicy(cwd, (run) => ({ ...run, env: "Cart-v0" }));
+      await Deno.remove(`${cwd}/run/config.json`);
+    },
+    "eval",
+    ["run"],
+    /was trained on "Cart-v0", which is not built in; load it with loadPolicy/,
   ],
   ["eval of a missing run", noDamage, "eval", ["elsewhere"], /no run folder or policy file at elsewhere/],
   ["an unknown eval flag", noDamage, "eval", ["run", "--fast"], /fast/],

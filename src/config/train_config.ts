@@ -134,6 +134,31 @@ export function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/**
+ * The first field (in name order) where two configurations differ, as `algo "sac" against "td3"`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { configDifference } from "./train_config.ts";
+ *
+ * assert.equal(configDifference({ algo: "sac", seed: 1 }, { algo: "td3", seed: 1 }), 'algo "sac" against "td3"');
+ * assert.equal(configDifference({ batchSize: 1 }, { batchSize: 1 }), undefined);
+ * ```
+ *
+ * @param a a configuration (or part of one)
+ * @param b another
+ * @returns the field, in flag spelling, with both values as JSON; `undefined` when they agree
+ */
+export function configDifference(
+  a: Readonly<Record<string, unknown>>,
+  b: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  const k = keys.find((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  return k === undefined ? undefined : `${kebab(k)} ${JSON.stringify(a[k])} against ${JSON.stringify(b[k])}`;
+}
+
 type Check = (c: Record<string, unknown>) => string | undefined;
 
 const int = (name: string, min: number, max = Number.MAX_SAFE_INTEGER): Check => (c) => {
@@ -247,14 +272,35 @@ export function upgradeConfig<C>(config: C): C {
   return { ...record, noiseType: "none", explorationNoise: 0 } as C;
 }
 
+/** Options of {@link validateConfig}. */
+export interface ValidateOptions {
+  /**
+   * Accept any environment name (printable, at most 200 characters), not only the built-in ones: the
+   * configuration of a run on an environment of one's own, as `train`'s `env` option allows.
+   */
+  readonly anyEnv?: boolean;
+}
+
+/** An environment name of one's own: printable and short (it ends up in log lines and file titles). */
+const ownEnv: Check = (c) => {
+  const v = c.env;
+  return typeof v === "string" && v.length > 0 && v.length <= 200 && !/[\p{Cc}]/u.test(v)
+    ? undefined
+    : `--env must be a printable name of at most 200 characters, got ${JSON.stringify(v)}`;
+};
+
 /**
  * Validate a configuration: every field in range, every name known, and exactly the hyperparameters of its
  * algorithm present. A stored configuration of an earlier version is upgraded first ({@link upgradeConfig}).
  *
  * @param candidate a candidate configuration
+ * @param options whether an environment that is not built in is accepted
  * @returns the (upgraded) configuration, or the first problem as a one-line message
  */
-export function validateConfig(candidate: TrainConfig): E.Either<string, TrainConfig> {
+export function validateConfig(
+  candidate: TrainConfig,
+  options: ValidateOptions = {},
+): E.Either<string, TrainConfig> {
   const config = upgradeConfig(candidate);
   const record = config as unknown as Record<string, unknown>;
   const algoError = FIELD_CHECKS.algo(record);
@@ -264,8 +310,9 @@ export function validateConfig(candidate: TrainConfig): E.Either<string, TrainCo
   const extra = Object.keys(record).find((k) => !expected.includes(k));
   if (missing !== undefined) return E.left(`config for ${config.algo} misses "${missing}"`);
   if (extra !== undefined) return E.left(`--${kebab(extra)} does not apply to --algo ${config.algo}`);
+  const check = (k: string) => k === "env" && options.anyEnv === true ? ownEnv : FIELD_CHECKS[k];
   return pipe(
-    expected.reduce<string | undefined>((err, k) => err ?? FIELD_CHECKS[k]?.(record), undefined) ??
+    expected.reduce<string | undefined>((err, k) => err ?? check(k)?.(record), undefined) ??
       noiseProblem(config),
     E.fromPredicate((err): err is undefined => err === undefined, (err) => err as string),
     E.map(() => config),

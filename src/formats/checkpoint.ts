@@ -10,7 +10,10 @@
  * - `loop` (training checkpoints): where the training loop stands, JSON, with −0 written as `{"-0": 0}`;
  * - `replay` (when the buffer is saved): `{"size", "head"}`, JSON, the rows being the tensors
  *   `replay.observations`, `replay.actions`, `replay.rewards`, `replay.nextObservations` and
- *   `replay.terminated`, each `[size, width]`.
+ *   `replay.terminated`, each `[size, width]`;
+ * - `spaces` (policy files since 0.2.0): the environment's spaces the actor was sized for,
+ *   `{"observationSize", "actionSize", "actionLow", "actionHigh"}`, JSON, so that a policy trained on an
+ *   environment that is not built in can act without it.
  *
  * Tensors here are host tensors ({@link F32Tensor}: a shape and a Float32Array); `runtime/checkpoint.ts`
  * converts to and from tfjs. Encoding is byte-deterministic: the bytes depend only on the values, never on
@@ -46,6 +49,20 @@ export interface CheckpointExtras {
   };
   /** Format tag, {@link CHECKPOINT_FORMAT} unless given (policy files use {@link POLICY_FORMAT}). */
   readonly format?: string;
+  /** The environment's spaces the state is sized for (written by policy files). */
+  readonly spaces?: StoredSpaces;
+}
+
+/** An environment's spaces as a file stores them: what acting needs beside the weights. */
+export interface StoredSpaces {
+  /** Observation length. */
+  readonly observationSize: number;
+  /** Action length. */
+  readonly actionSize: number;
+  /** Lower action bounds. */
+  readonly actionLow: readonly number[];
+  /** Upper action bounds. */
+  readonly actionHigh: readonly number[];
 }
 
 /** A decoded checkpoint on the host: the state with {@link DecodedTensor} leaves, and the stored config. */
@@ -58,6 +75,8 @@ export interface HostCheckpoint {
   readonly loop?: unknown;
   /** The replay buffer, when stored. */
   readonly replay?: ReplaySnapshot;
+  /** The spaces, when stored, as parsed (unchecked). */
+  readonly spaces?: unknown;
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -154,6 +173,10 @@ export function encodeHostCheckpoint(
     state: JSON.stringify(structure),
   };
   if (extras.loop !== undefined) metadata.loop = stringifyLoopJson(extras.loop);
+  if (extras.spaces !== undefined) {
+    const { observationSize, actionSize, actionLow, actionHigh } = extras.spaces;
+    metadata.spaces = JSON.stringify({ observationSize, actionSize, actionLow, actionHigh });
+  }
   if (extras.replay !== undefined) {
     const { snapshot, observationSize: o, actionSize: a } = extras.replay;
     const widths = { observations: o, actions: a, rewards: 1, nextObservations: o, terminated: 1 };
@@ -209,5 +232,6 @@ export function decodeHostCheckpoint(bytes: Uint8Array, format: string = CHECKPO
     config: json("config"),
     ...(metadata.loop === undefined ? {} : { loop: json("loop") }),
     ...(replay === undefined ? {} : { replay }),
+    ...(metadata.spaces === undefined ? {} : { spaces: json("spaces") }),
   };
 }

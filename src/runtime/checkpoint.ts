@@ -24,6 +24,7 @@ export {
   type CheckpointExtras,
   POLICY_FILE,
   POLICY_FORMAT,
+  type StoredSpaces,
 } from "../formats/checkpoint.ts";
 
 function isTensor(x: unknown): x is tf.Tensor {
@@ -80,6 +81,8 @@ export interface DecodedCheckpoint {
   readonly loop?: unknown;
   /** The replay buffer, when stored. */
   readonly replay?: ReplaySnapshot;
+  /** The environment's spaces, when stored (policy files), as parsed (unchecked). */
+  readonly spaces?: unknown;
 }
 
 /**

@@ -18,9 +18,10 @@ import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
 import { type TrainConfig, validateConfig } from "../config/train_config.ts";
 import { keyFromSeed } from "../core/rng.ts";
-import { makeAgent } from "../core/agents/make_agent.ts";
+import { type AgentSpaces, makeAgent } from "../core/agents/make_agent.ts";
 import type { Gemm } from "../engine/gemm.ts";
 import { makeEngineLearner } from "../engine/learners.ts";
+import { ALL_ENV_IDS } from "../config/env_ids.ts";
 import { openEnv } from "../envs/open_env.ts";
 import {
   decodeCheckpoint,
@@ -40,6 +41,8 @@ export interface Policy {
   readonly observationSize: number;
   /** Action length it returns. */
   readonly actionSize: number;
+  /** The spaces it was trained on (sizes and action bounds), as its file stores them. */
+  readonly spaces: AgentSpaces;
   /**
    * The deterministic action (TD3: μ(s); SAC: tanh of the Gaussian mean), inside the action bounds.
    *
@@ -59,14 +62,63 @@ export interface Policy {
 }
 
 /**
- * Encode a policy file: the actor's tensors under `actor.*` and the run configuration.
+ * Encode a policy file: the actor's tensors under `actor.*`, the run configuration and the environment's
+ * spaces, which is all acting needs (the environment itself need not be known to the reader).
  *
  * @param actor the actor parameters of an agent state
  * @param config the run configuration
+ * @param spaces the spaces of the environment it was trained on (an `EnvSpec` qualifies)
  * @returns the file bytes
  */
-export function encodePolicy(actor: unknown, config: TrainConfig): Uint8Array {
-  return encodeCheckpoint({ actor }, config, { format: POLICY_FORMAT });
+export function encodePolicy(actor: unknown, config: TrainConfig, spaces: AgentSpaces): Uint8Array {
+  return encodeCheckpoint({ actor }, config, { format: POLICY_FORMAT, spaces });
+}
+
+/** The largest observation and action a policy file may describe (checked before a network is built). */
+const MAX_SPACE = 1_000_000;
+
+/** The stored spaces, checked: whole sizes in range, one finite bound pair per action with low < high. */
+function checkedSpaces(stored: unknown): E.Either<string, AgentSpaces> {
+  const s = stored as Partial<Record<keyof AgentSpaces, unknown>> | null;
+  if (typeof s !== "object" || s === null || Array.isArray(s)) return E.left("its spaces are not a record");
+  const size = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_SPACE;
+  if (!size(s.observationSize) || !size(s.actionSize)) {
+    return E.left(`its spaces' sizes must be integers in [1, ${MAX_SPACE}]`);
+  }
+  const a = s.actionSize as number;
+  const bounds = (v: unknown) => Array.isArray(v) && v.length === a && v.every(Number.isFinite);
+  if (!bounds(s.actionLow) || !bounds(s.actionHigh)) {
+    return E.left(`its action bounds must be ${a} finite numbers each`);
+  }
+  const low = s.actionLow as number[];
+  const high = s.actionHigh as number[];
+  if (low.some((l, i) => !(l < high[i]))) return E.left("its action bounds must have low < high");
+  return E.right({
+    observationSize: s.observationSize as number,
+    actionSize: a,
+    actionLow: low,
+    actionHigh: high,
+  });
+}
+
+/**
+ * The spaces a policy acts in: those its file stores (checked against the built-in environment of the
+ * same name, if any), or, for a file written before spaces were stored, the built-in environment's.
+ */
+function policySpaces(stored: unknown, config: TrainConfig): E.Either<string, AgentSpaces> {
+  const builtIn = ALL_ENV_IDS.includes(config.env) ? openEnv(config.env) : undefined;
+  if (stored === undefined) {
+    return builtIn === undefined
+      ? E.left(`it was trained on "${config.env}", which is not built in, and does not store its spaces`)
+      : E.right(builtIn);
+  }
+  const spaces = checkedSpaces(stored);
+  if (E.isLeft(spaces) || builtIn === undefined) return spaces;
+  const same = (x: AgentSpaces) =>
+    JSON.stringify([x.observationSize, x.actionSize, x.actionLow, x.actionHigh]);
+  return same(spaces.right) === same(builtIn)
+    ? spaces
+    : E.left(`its spaces ${same(spaces.right)} are not those of ${config.env} ${same(builtIn)}`);
 }
 
 /**
@@ -106,13 +158,25 @@ export function decodePolicy(bytes: Uint8Array, options: DecodePolicyOptions = {
     return E.left(`not a valid policy file: ${e instanceof Error ? e.message : e}`);
   }
   const free = () => disposeTree(decoded.state);
-  const checked = validateConfig(decoded.config as TrainConfig);
+  const checked = validateConfig(decoded.config as TrainConfig, { anyEnv: true });
   if (E.isLeft(checked)) {
     free();
     return E.left(`the policy file holds an invalid configuration: ${checked.left}`);
   }
   const config = checked.right;
-  const env = openEnv(config.env);
+  const spaces = policySpaces(decoded.spaces, config);
+  if (E.isLeft(spaces)) {
+    free();
+    return E.left(`the policy file cannot act: ${spaces.left}`);
+  }
+  const env = spaces.right;
+  // The network the configuration describes is built only if its input and output layers are no larger
+  // than a policy file can be: the hidden layers are bounded by the configuration's own limits.
+  const edge = env.observationSize * config.hidden[0] + 2 * env.actionSize * config.hidden.at(-1)!;
+  if (edge > MAX_POLICY_BYTES / 4) {
+    free();
+    return E.left(`the policy's configuration describes a network larger than any policy file`);
+  }
   const agent = makeAgent(config, env);
   const fresh = tf.tidy(() => agent.init(keyFromSeed(0)) as unknown as tf.TensorContainer) as {
     actor: unknown;
@@ -141,6 +205,12 @@ export function decodePolicy(bytes: Uint8Array, options: DecodePolicyOptions = {
     config,
     observationSize: o,
     actionSize: env.actionSize,
+    spaces: {
+      observationSize: env.observationSize,
+      actionSize: env.actionSize,
+      actionLow: [...env.actionLow],
+      actionHigh: [...env.actionHigh],
+    },
     act: actBatch,
     actBatch,
     dispose: free,

@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import * as E from "fp-ts/lib/Either.js";
-import { kebab, type TrainConfig, upgradeConfig, validateConfig } from "../config/train_config.ts";
+import { configDifference, type TrainConfig, upgradeConfig, validateConfig } from "../config/train_config.ts";
 import { keyFromSeed } from "../core/rng.ts";
 import { ReplayBuffer } from "../replay/buffer.ts";
 import { makeAgent } from "../core/agents/make_agent.ts";
@@ -22,7 +22,7 @@ import {
 } from "../runtime/checkpoint.ts";
 import { decodeSafetensors } from "../formats/safetensors.ts";
 import { disposeTree } from "../runtime/memory.ts";
-import type { TimingRow } from "../formats/run_files.ts";
+import { episodesCsv, evalsCsv, type TimingRow } from "../formats/run_files.ts";
 import type { LoopRecord } from "./loop.ts";
 import type { ResumePoint } from "./train.ts";
 
@@ -41,13 +41,6 @@ async function readBytes(path: string): Promise<Uint8Array | undefined> {
     if (e instanceof Deno.errors.NotFound) return undefined;
     throw e;
   }
-}
-
-/** The first field where two configurations differ, as `algo: "sac" against "td3"`. */
-function firstDifference(a: Record<string, unknown>, b: Record<string, unknown>): string | undefined {
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  const k = keys.find((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-  return k === undefined ? undefined : `${kebab(k)} ${JSON.stringify(a[k])} against ${JSON.stringify(b[k])}`;
 }
 
 function loopProblem(loop: unknown, config: TrainConfig, observationSize: number): string | undefined {
@@ -212,6 +205,8 @@ async function resumable(
   }
   const onDisk = await configJsonProblem(dir, config);
   if (onDisk !== undefined) return E.left(onDisk);
+  const logs = await logsProblem(dir, decoded.loop as LoopRecord);
+  if (logs !== undefined) return E.left(logs);
   if (decoded.replay !== undefined) {
     try {
       const sizes = { observationSize: env.observationSize, actionSize: env.actionSize };
@@ -221,6 +216,34 @@ async function resumable(
     }
   }
   return E.right({ config, loop: decoded.loop as LoopRecord });
+}
+
+/**
+ * How the run's `episodes.csv` or `evals.csv` disagrees with the checkpoint's logs, if it does. A resume
+ * rewrites both from the checkpoint, so each must begin with exactly what the checkpoint holds (rows
+ * written after it, before the run stopped, may follow); a file cut short or edited is refused rather than
+ * overwritten. A missing file is written afresh.
+ */
+async function logsProblem(dir: string, loop: LoopRecord): Promise<string | undefined> {
+  const files = [["episodes.csv", episodesCsv(loop.episodes)], ["evals.csv", evalsCsv(loop.evals)]];
+  for (const [name, expected] of files) {
+    const bytes = await readBytes(`${dir}/${name}`);
+    if (bytes === undefined) continue;
+    const text = new TextDecoder().decode(bytes);
+    if (!text.startsWith(expected)) {
+      const row = firstDifferentLine(text, expected);
+      return `${dir}/${name} disagrees with the checkpoint at line ${row} (cut short or edited); move it ` +
+        `away and resume again to have it rewritten from the checkpoint`;
+    }
+  }
+  return undefined;
+}
+
+/** The 1-based number of the first line where `text` does not continue as `expected`. */
+function firstDifferentLine(text: string, expected: string): number {
+  const [a, b] = [text.split("\n"), expected.split("\n")];
+  const i = b.findIndex((line, k) => a[k] !== line);
+  return (i < 0 ? b.length - 1 : i) + 1;
 }
 
 /** How the run's `config.json` disagrees with the checkpoint's configuration, if it does (none: fine). */
@@ -238,7 +261,7 @@ async function configJsonProblem(dir: string, config: TrainConfig): Promise<stri
   // The backend is an implementation choice a resume may change (`--resume DIR --backend NAME`).
   const { backend: _onDisk, ...stored } = upgradeConfig(onDisk);
   const { backend: _checkpoint, ...expected } = config as unknown as Record<string, unknown>;
-  const difference = firstDifference(stored, expected);
+  const difference = configDifference(stored, expected);
   return difference === undefined
     ? undefined
     : `${dir}/config.json and the checkpoint disagree on ${difference}`;

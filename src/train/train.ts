@@ -340,7 +340,7 @@ function runFiles(config: TrainConfig, env: EnvSource, out: string, timing: read
       };
       const extras = { loop: loopRecord(state), ...(config.saveBuffer ? { replay } : {}) };
       await writeFileAtomic(path(CHECKPOINT_FILE), encodeCheckpoint(agent, config, extras), { sync: true });
-      await writeFileAtomic(path(POLICY_FILE), encodePolicy(agent.actor, config), { sync: true });
+      await writeFileAtomic(path(POLICY_FILE), encodePolicy(agent.actor, config, env), { sync: true });
     },
   };
 }
