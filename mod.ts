@@ -43,6 +43,8 @@ export {
   type UniformOptions,
 } from "./src/core/rng.ts";
 export type { Batch } from "./src/core/batch.ts";
+export type { Scalar, Tensor, Tensor1D, Tensor2D } from "./src/core/tensor.ts";
+export type { Either, Left, Right } from "./src/core/either.ts";
 export {
   entries,
   leaves,
@@ -152,6 +154,7 @@ export {
   type Td3Hyperparameters,
   type TrainConfig,
   validateConfig,
+  type ValidateOptions,
 } from "./src/config/train_config.ts";
 export { DEFAULTS, presetFor, SAC_PRESETS, SAC_V_PRESETS, TD3_PRESETS } from "./src/config/presets.ts";
 export {
@@ -186,6 +189,7 @@ export {
   encodeCheckpoint,
   POLICY_FILE,
   POLICY_FORMAT,
+  type StoredSpaces,
 } from "./src/runtime/checkpoint.ts";
 export {
   decodePolicy,

@@ -11,6 +11,7 @@ import type { InitScheme } from "../core/nn/mlp.ts";
 import { type BackendName, BACKENDS } from "./backends.ts";
 import { ALL_ENV_IDS } from "./env_ids.ts";
 import { DEFAULTS, presetFor } from "./presets.ts";
+import type { Either } from "../core/either.ts";
 
 /** Algorithms this library trains: TD3, SAC with learned α, and the lecture's SAC with a value network. */
 export const ALGOS = ["td3", "sac", "sac-v"] as const;
@@ -300,7 +301,7 @@ const ownEnv: Check = (c) => {
 export function validateConfig(
   candidate: TrainConfig,
   options: ValidateOptions = {},
-): E.Either<string, TrainConfig> {
+): Either<string, TrainConfig> {
   const config = upgradeConfig(candidate);
   const record = config as unknown as Record<string, unknown>;
   const algoError = FIELD_CHECKS.algo(record);

@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { leaves, type Tree, unflatten } from "./tree.ts";
 import { applyUpdates, type GradientTransformation } from "./optim/transform.ts";
+import type { Scalar, Tensor } from "./tensor.ts";
 
 /**
  * Value and gradient of a scalar loss with respect to every leaf of `params`.
@@ -16,13 +17,13 @@ import { applyUpdates, type GradientTransformation } from "./optim/transform.ts"
  * @returns the loss value and a gradient tree shaped like `params`
  */
 export function valueAndGrad<P extends Tree>(
-  loss: (params: P) => tf.Scalar,
+  loss: (params: P) => Scalar,
   params: P,
-): { readonly value: tf.Scalar; readonly grads: P } {
+): { readonly value: Scalar; readonly grads: P } {
   const flat = leaves(params);
-  const f = tf.valueAndGrads((...xs: tf.Tensor[]) => loss(unflatten(params, xs)));
+  const f = tf.valueAndGrads((...xs: Tensor[]) => loss(unflatten(params, xs)));
   const { value, grads } = f(flat);
-  return { value: value as tf.Scalar, grads: unflatten(params, grads) };
+  return { value: value as Scalar, grads: unflatten(params, grads) };
 }
 
 /** The result of one {@link gradientStep}. */
@@ -32,7 +33,7 @@ export interface GradientStepResult<P extends Tree, S> {
   /** Updated optimizer state. */
   readonly optState: S;
   /** The loss before the step. */
-  readonly loss: tf.Scalar;
+  readonly loss: Scalar;
 }
 
 /**
@@ -44,7 +45,7 @@ export interface GradientStepResult<P extends Tree, S> {
  */
 export function gradientStep<P extends Tree, S>(
   optimizer: GradientTransformation<S>,
-  loss: (params: P) => tf.Scalar,
+  loss: (params: P) => Scalar,
 ): (params: P, optState: S) => GradientStepResult<P, S> {
   return (params, optState) => {
     const { value, grads } = valueAndGrad(loss, params);

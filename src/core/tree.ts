@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "./tensor.ts";
 
 /**
  * A tensor, or a readonly array or record (interfaces included) whose values are trees. The type is
@@ -131,11 +131,11 @@ export function mapTree(
   return build(tree, options.prefix ?? "");
 }
 
-function isTensor(x: unknown): x is tf.Tensor {
+function isTensor(x: unknown): x is Tensor {
   return typeof x === "object" && x !== null && "dataId" in x && "shape" in x;
 }
 
-function tensorAt(leaf: unknown, path: string): tf.Tensor {
+function tensorAt(leaf: unknown, path: string): Tensor {
   if (!isTensor(leaf)) throw new TypeError(`not a tensor tree at "${path}"`);
   return leaf;
 }
@@ -148,7 +148,7 @@ function tensorAt(leaf: unknown, path: string): tf.Tensor {
  * @returns `[path, tensor]` pairs
  * @throws TypeError when a leaf is not a tensor
  */
-export function entries(tree: Tree, prefix = ""): [string, tf.Tensor][] {
+export function entries(tree: Tree, prefix = ""): [string, Tensor][] {
   return [...walk(tree, { isLeaf: isTensor, prefix })].map(([path, leaf]) => [path, tensorAt(leaf, path)]);
 }
 
@@ -158,7 +158,7 @@ export function entries(tree: Tree, prefix = ""): [string, tf.Tensor][] {
  * @param tree the tree
  * @returns its tensors
  */
-export function leaves(tree: Tree): tf.Tensor[] {
+export function leaves(tree: Tree): Tensor[] {
   return entries(tree).map(([, t]) => t);
 }
 
@@ -169,7 +169,7 @@ export function leaves(tree: Tree): tf.Tensor[] {
  * @param values the new leaves, as many as the template has
  * @returns the new tree
  */
-export function unflatten<T extends Tree>(template: T, values: readonly tf.Tensor[]): T {
+export function unflatten<T extends Tree>(template: T, values: readonly Tensor[]): T {
   let next = 0;
   const result = mapTree(template, (leaf, path) => {
     tensorAt(leaf, path);
@@ -188,7 +188,7 @@ export function unflatten<T extends Tree>(template: T, values: readonly tf.Tenso
  * @returns the mapped tree
  */
 export function treeMap<T extends Tree>(
-  f: (...xs: tf.Tensor[]) => tf.Tensor,
+  f: (...xs: Tensor[]) => Tensor,
   ...trees: readonly [T, ...Tree[]]
 ): T {
   const columns = trees.map(leaves);

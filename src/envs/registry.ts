@@ -8,6 +8,7 @@ import * as E from "fp-ts/lib/Either.js";
 import type { Env } from "./env.ts";
 import { mountainCar, type MountainCarState } from "./mountain_car.ts";
 import { pendulum, type PendulumState } from "./pendulum.ts";
+import type { Either } from "../core/either.ts";
 
 /** The registered environment ids. */
 export const ENV_IDS = ["Pendulum-v1", "MountainCarContinuous-v0"] as const;
@@ -93,6 +94,6 @@ export function makeEnv(id: string): Env<unknown> {
  * lookupEnv("Nope-v0"); // E.left('unknown environment "Nope-v0" (known: Pendulum-v1, MountainCarContinuous-v0)')
  * ```
  */
-export function lookupEnv(id: string): E.Either<string, Env<unknown>> {
+export function lookupEnv(id: string): Either<string, Env<unknown>> {
   return isEnvId(id) ? E.right(makeEnv(id)) : E.left(unknownEnvMessage(id));
 }

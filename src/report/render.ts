@@ -13,6 +13,7 @@ import type { PendulumState } from "../envs/pendulum.ts";
 import { type PendulumFrame, pendulumSvg } from "./render_pendulum.ts";
 import type { MountainCarState } from "../envs/mountain_car.ts";
 import { type MountainCarFrame, mountainCarSvg } from "./render_mountain_car.ts";
+import type { Either } from "../core/either.ts";
 
 /** One episode as the renderer sees it: the states visited, and each step's action and reward. */
 export interface Rollout {
@@ -108,7 +109,7 @@ export function renderEpisode(
   envId: string,
   episode: Rollout,
   title: string,
-): E.Either<string, string> {
+): Either<string, string> {
   const renderer = RENDERERS[envId];
   return renderer === undefined
     ? E.left(`no renderer for ${envId} (renderers: ${Object.keys(RENDERERS).join(", ")})`)

@@ -16,6 +16,7 @@ import { loadWasmGemm } from "../engine/kernels/wasm_gemm.ts";
 import { type GemmProvider, gemmProvider, installGemm } from "./gemm.ts";
 import { openBlasCoreName } from "./_openblas.ts";
 import { openBlasGemm } from "./openblas_gemm.ts";
+import type { Either } from "../core/either.ts";
 
 export { type BackendName, BACKENDS } from "../config/backends.ts";
 
@@ -33,7 +34,7 @@ function firstLine(e: unknown): string {
   return String(e instanceof Error ? e.message : e).split("\n")[0];
 }
 
-async function loadNative(): Promise<E.Either<string, string>> {
+async function loadNative(): Promise<Either<string, string>> {
   const failures: string[] = [];
   for (const name of NATIVE_PACKAGES) {
     // A bare specifier resolves only when the user added the package to the import map; nothing is
@@ -96,7 +97,7 @@ export async function matrixProducts(name: BackendName): Promise<string | undefi
  * @param name the backend
  * @returns `Right(name)` when active, `Left(one-line reason)` otherwise
  */
-export async function useBackend(name: BackendName): Promise<E.Either<string, BackendName>> {
+export async function useBackend(name: BackendName): Promise<Either<string, BackendName>> {
   try {
     // Production mode silences tfjs's console advice (e.g. the cpu backend's "install tfjs-node" banner).
     tf.env().set("PROD", true);

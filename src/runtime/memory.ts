@@ -7,8 +7,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { walk } from "../core/tree.ts";
+import type { Tensor } from "../core/tensor.ts";
 
-function isTensor(x: unknown): x is tf.Tensor {
+function isTensor(x: unknown): x is Tensor {
   return x instanceof tf.Tensor;
 }
 
@@ -19,8 +20,8 @@ function isTensor(x: unknown): x is tf.Tensor {
  * @param value any value
  * @returns the tensors it holds
  */
-export function tensorsIn(value: unknown): tf.Tensor[] {
-  const found = new Set<tf.Tensor>();
+export function tensorsIn(value: unknown): Tensor[] {
+  const found = new Set<Tensor>();
   for (const [, leaf] of walk(value, { isLeaf: isTensor })) if (isTensor(leaf)) found.add(leaf);
   return [...found];
 }
@@ -107,7 +108,7 @@ export function stepOwned<S, I, X>(
  * @param f the function
  * @returns the values of its result
  */
-export function readTensor(f: () => tf.Tensor): Float32Array {
+export function readTensor(f: () => Tensor): Float32Array {
   const t = tf.tidy(f);
   try {
     return t.dataSync() as Float32Array;

@@ -32,6 +32,7 @@ import {
   toHostTree,
 } from "./checkpoint.ts";
 import { disposeTree, readTensor } from "./memory.ts";
+import type { Either } from "../core/either.ts";
 
 /** A loaded policy: deterministic actions for observations. */
 export interface Policy {
@@ -78,7 +79,7 @@ export function encodePolicy(actor: unknown, config: TrainConfig, spaces: AgentS
 const MAX_SPACE = 1_000_000;
 
 /** The stored spaces, checked: whole sizes in range, one finite bound pair per action with low < high. */
-function checkedSpaces(stored: unknown): E.Either<string, AgentSpaces> {
+function checkedSpaces(stored: unknown): Either<string, AgentSpaces> {
   const s = stored as Partial<Record<keyof AgentSpaces, unknown>> | null;
   if (typeof s !== "object" || s === null || Array.isArray(s)) return E.left("its spaces are not a record");
   const size = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= MAX_SPACE;
@@ -105,7 +106,7 @@ function checkedSpaces(stored: unknown): E.Either<string, AgentSpaces> {
  * The spaces a policy acts in: those its file stores (checked against the built-in environment of the
  * same name, if any), or, for a file written before spaces were stored, the built-in environment's.
  */
-function policySpaces(stored: unknown, config: TrainConfig): E.Either<string, AgentSpaces> {
+function policySpaces(stored: unknown, config: TrainConfig): Either<string, AgentSpaces> {
   const builtIn = ALL_ENV_IDS.includes(config.env) ? openEnv(config.env) : undefined;
   if (stored === undefined) {
     return builtIn === undefined
@@ -150,7 +151,7 @@ export interface DecodePolicyOptions {
  * @param options where to act: on the active tfjs backend (default) or on the engine
  * @returns the policy, or a one-line error
  */
-export function decodePolicy(bytes: Uint8Array, options: DecodePolicyOptions = {}): E.Either<string, Policy> {
+export function decodePolicy(bytes: Uint8Array, options: DecodePolicyOptions = {}): Either<string, Policy> {
   let decoded: DecodedCheckpoint;
   try {
     decoded = decodeCheckpoint(bytes, POLICY_FORMAT);

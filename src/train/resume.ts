@@ -25,6 +25,7 @@ import { disposeTree } from "../runtime/memory.ts";
 import { episodesCsv, evalsCsv, type TimingRow } from "../formats/run_files.ts";
 import type { LoopRecord } from "./loop.ts";
 import type { ResumePoint } from "./train.ts";
+import type { Either } from "../core/either.ts";
 
 /** A run folder ready to continue. */
 export interface LoadedRun {
@@ -106,8 +107,8 @@ async function readTiming(path: string, upTo: number): Promise<TimingRow[]> {
  */
 export async function loadRun(
   dir: string,
-  prepare: (config: TrainConfig) => Promise<E.Either<string, unknown>> = () => Promise.resolve(E.right(0)),
-): Promise<E.Either<string, LoadedRun>> {
+  prepare: (config: TrainConfig) => Promise<Either<string, unknown>> = () => Promise.resolve(E.right(0)),
+): Promise<Either<string, LoadedRun>> {
   const file = `${dir}/${CHECKPOINT_FILE}`;
   const bytes = await checkpointBytes(dir);
   if (E.isLeft(bytes)) return bytes;
@@ -125,7 +126,7 @@ export async function loadRun(
 }
 
 /** The checkpoint file's bytes, when `dir` is a run folder that has one. */
-async function checkpointBytes(dir: string): Promise<E.Either<string, Uint8Array>> {
+async function checkpointBytes(dir: string): Promise<Either<string, Uint8Array>> {
   try {
     const info = await Deno.stat(dir);
     if (!info.isDirectory) return E.left(`${dir} is not a run folder`);
@@ -150,8 +151,8 @@ async function checkpointBytes(dir: string): Promise<E.Either<string, Uint8Array
 async function decodeFor(
   file: string,
   bytes: Uint8Array,
-  prepare: (config: TrainConfig) => Promise<E.Either<string, unknown>>,
-): Promise<E.Either<string, DecodedCheckpoint>> {
+  prepare: (config: TrainConfig) => Promise<Either<string, unknown>>,
+): Promise<Either<string, DecodedCheckpoint>> {
   const invalid = (e: unknown) =>
     E.left(`${file} is not a valid checkpoint: ${e instanceof Error ? e.message : e}`);
   let peeked: TrainConfig;
@@ -180,7 +181,7 @@ async function decodeFor(
 async function resumable(
   dir: string,
   decoded: DecodedCheckpoint,
-): Promise<E.Either<string, { config: TrainConfig; loop: LoopRecord }>> {
+): Promise<Either<string, { config: TrainConfig; loop: LoopRecord }>> {
   const file = `${dir}/${CHECKPOINT_FILE}`;
   const checked = validateConfig(decoded.config as TrainConfig);
   if (E.isLeft(checked)) return E.left(`${file} holds an invalid configuration: ${checked.left}`);

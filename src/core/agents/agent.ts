@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
 import type { Batch } from "../batch.ts";
 import type { ActionBounds } from "../nn/action_bounds.ts";
 import type { Key } from "../rng.ts";
+import type { Scalar, Tensor2D } from "../tensor.ts";
 
 /** The sizes every agent config has: the environment's spaces and the hidden widths of its networks. */
 export interface AgentSizes {
@@ -23,7 +23,7 @@ export interface AgentSizes {
 }
 
 /** Scalar diagnostics of one update, by name (tensors owned by the caller). */
-export type Metrics = Readonly<Record<string, tf.Scalar>>;
+export type Metrics = Readonly<Record<string, Scalar>>;
 
 /** An agent over its state type `S`. */
 export interface Agent<S> {
@@ -34,10 +34,10 @@ export interface Agent<S> {
   /** One update on a batch; pure: a new state, inputs neither mutated nor disposed. */
   update(state: S, batch: Batch): readonly [S, Metrics];
   /** Deterministic actions for evaluation, `[n, obs] → [n, act]`. */
-  act(state: S, observations: tf.Tensor2D): tf.Tensor2D;
+  act(state: S, observations: Tensor2D): Tensor2D;
   /**
    * Actions drawn from a stochastic policy (SAC's squashed Gaussian), random through `key` only; absent
    * for a deterministic policy (TD3), whose behaviour action is {@link Agent.act}'s.
    */
-  sample?(state: S, observations: tf.Tensor2D, key: Key): tf.Tensor2D;
+  sample?(state: S, observations: Tensor2D, key: Key): Tensor2D;
 }

@@ -28,6 +28,7 @@ import { adam, type AdamState } from "../optim/adam.ts";
 import { incrementalUpdate } from "../optim/transform.ts";
 import { type Key, normal, split } from "../rng.ts";
 import { treeMap } from "../tree.ts";
+import type { Scalar, Tensor, Tensor2D } from "../tensor.ts";
 
 /** Hyperparameters of SAC with learned temperature. */
 export interface SacConfig extends AgentSizes {
@@ -58,7 +59,7 @@ export interface SacState {
   /** Target critics Q_θ'₁, Q_θ'₂. */
   readonly criticsTarget: TwinCritics;
   /** log α, a scalar. */
-  readonly logAlpha: tf.Scalar;
+  readonly logAlpha: Scalar;
   /** Adam state of the policy. */
   readonly actorOpt: AdamState;
   /** Adam state of both critics. */
@@ -78,7 +79,7 @@ export interface SacTargetInputs {
   /** Standard-normal draws `[size × actionSize]` for a' ~ π(·|s'). */
   readonly noise: Float32Array;
   /** The temperature α. */
-  readonly alpha: tf.Scalar | number;
+  readonly alpha: Scalar | number;
 }
 
 /**
@@ -91,7 +92,7 @@ export interface SacTargetInputs {
 export function sacTarget(
   config: SacConfig,
   params: Pick<SacState, "actor" | "criticsTarget"> & SacTargetInputs,
-): tf.Tensor2D {
+): Tensor2D {
   const { batch, noise, actor, criticsTarget, alpha } = params;
   const n = batch.size;
   const s2 = tf.tensor2d(batch.nextObservations, [n, config.observationSize]);
@@ -111,7 +112,7 @@ export function sacTarget(
  * @param targetEntropy the target entropy
  * @returns the scalar loss
  */
-export function temperatureLoss(logAlpha: tf.Scalar, logProb: tf.Tensor, targetEntropy: number): tf.Scalar {
+export function temperatureLoss(logAlpha: Scalar, logProb: Tensor, targetEntropy: number): Scalar {
   return tf.neg(tf.mean(tf.mul(logAlpha, tf.add(logProb, targetEntropy))));
 }
 
@@ -152,10 +153,10 @@ export function makeSac(config: SacConfig): SacAgent {
     };
   };
 
-  const update = (state: SacState, batch: Batch): readonly [SacState, Record<string, tf.Scalar>] => {
+  const update = (state: SacState, batch: Batch): readonly [SacState, Record<string, Scalar>] => {
     const [key, nextKey, piKey] = split(state.key, 3);
     const n = batch.size;
-    const alpha = tf.exp(state.logAlpha) as tf.Scalar;
+    const alpha = tf.exp(state.logAlpha) as Scalar;
     const y = sacTarget(config, { ...state, batch, alpha, noise: normal(nextKey, n * act) });
     const s = tf.tensor2d(batch.observations, [n, obs]);
     const sa = stateAction(s, tf.tensor2d(batch.actions, [n, act]));
@@ -165,14 +166,14 @@ export function makeSac(config: SacConfig): SacAgent {
     );
 
     const eps = tf.tensor2d(normal(piKey, n * act), [n, act]);
-    const actorLoss = (actor: GaussianPolicyParams): tf.Scalar =>
+    const actorLoss = (actor: GaussianPolicyParams): Scalar =>
       softPolicyLoss(actor, { critics: criticStep.params, observations: s, noise: eps, alpha, bounds });
     const actorStep = gradientStep(actorOptimizer, actorLoss)(state.actor, state.actorOpt);
     // log π(ã|s) of the same sample under the policy the actor step started from, as a constant.
     const logProb = samplePolicy(state.actor, s, { bounds, noise: eps }).logProb;
     const alphaStep = gradientStep(
       alphaOptimizer,
-      (logAlpha: tf.Scalar) => temperatureLoss(logAlpha, logProb, config.targetEntropy),
+      (logAlpha: Scalar) => temperatureLoss(logAlpha, logProb, config.targetEntropy),
     )(state.logAlpha, state.alphaOpt);
 
     return [{
@@ -190,7 +191,7 @@ export function makeSac(config: SacConfig): SacAgent {
       actorLoss: actorStep.loss,
       alphaLoss: alphaStep.loss,
       alpha,
-      entropy: tf.neg(tf.mean(logProb)) as tf.Scalar,
+      entropy: tf.neg(tf.mean(logProb)) as Scalar,
     }];
   };
 

@@ -30,6 +30,7 @@ import { adam, type AdamState } from "../optim/adam.ts";
 import { incrementalUpdate } from "../optim/transform.ts";
 import { type Key, normal, split } from "../rng.ts";
 import { treeMap } from "../tree.ts";
+import type { Scalar, Tensor2D } from "../tensor.ts";
 
 /** Hyperparameters of the value-network SAC. */
 export interface SacVConfig extends AgentSizes {
@@ -83,7 +84,7 @@ export interface SacVState {
 export function sacVCriticTarget(
   config: SacVConfig,
   params: Pick<SacVState, "valueTarget"> & { readonly batch: Batch },
-): tf.Tensor2D {
+): Tensor2D {
   const { batch, valueTarget } = params;
   const n = batch.size;
   const next = mlp(valueTarget, tf.tensor2d(batch.nextObservations, [n, config.observationSize]));
@@ -100,8 +101,8 @@ export function sacVCriticTarget(
  */
 export function sacVValueTarget(
   critics: TwinCritics,
-  inputs: { readonly sa: tf.Tensor2D; readonly logProb: tf.Tensor2D; readonly alpha: number },
-): tf.Tensor2D {
+  inputs: { readonly sa: Tensor2D; readonly logProb: Tensor2D; readonly alpha: number },
+): Tensor2D {
   return tf.sub(minQ(critics, inputs.sa), tf.mul(inputs.alpha, inputs.logProb));
 }
 
@@ -142,7 +143,7 @@ export function makeSacV(config: SacVConfig): SacVAgent {
     };
   };
 
-  const update = (state: SacVState, batch: Batch): readonly [SacVState, Record<string, tf.Scalar>] => {
+  const update = (state: SacVState, batch: Batch): readonly [SacVState, Record<string, Scalar>] => {
     const [key, piKey] = split(state.key);
     const n = batch.size;
     const yq = sacVCriticTarget(config, { ...state, batch });
@@ -155,9 +156,9 @@ export function makeSacV(config: SacVConfig): SacVAgent {
     const critics = criticStep.params;
 
     const eps = tf.tensor2d(normal(piKey, n * act), [n, act]);
-    const actorLoss = (actor: GaussianPolicyParams): tf.Scalar => {
+    const actorLoss = (actor: GaussianPolicyParams): Scalar => {
       const loss = softPolicyLoss(actor, { critics, observations: s, noise: eps, alpha, bounds });
-      if (config.policyReg === 0) return loss as tf.Scalar;
+      if (config.policyReg === 0) return loss as Scalar;
       const { mean, logStd } = gaussianHeads(actor, s);
       return tf.add(
         loss,
@@ -171,7 +172,7 @@ export function makeSacV(config: SacVConfig): SacVAgent {
     const yv = sacVValueTarget(critics, { sa: stateAction(s, pi.action), logProb: pi.logProb, alpha });
     const valueStep = gradientStep(
       valueOptimizer,
-      (v: MlpParams) => tf.losses.meanSquaredError(yv, mlp(v, s)) as tf.Scalar,
+      (v: MlpParams) => tf.losses.meanSquaredError(yv, mlp(v, s)) as Scalar,
     )(state.value, state.valueOpt);
 
     return [{
@@ -188,7 +189,7 @@ export function makeSacV(config: SacVConfig): SacVAgent {
       criticLoss: criticStep.loss,
       actorLoss: actorStep.loss,
       valueLoss: valueStep.loss,
-      entropy: tf.neg(tf.mean(pi.logProb)) as tf.Scalar,
+      entropy: tf.neg(tf.mean(pi.logProb)) as Scalar,
     }];
   };
 

@@ -26,6 +26,7 @@ import { adam, type AdamState } from "../optim/adam.ts";
 import { incrementalUpdate } from "../optim/transform.ts";
 import { type Key, normal, split } from "../rng.ts";
 import { treeMap } from "../tree.ts";
+import type { Scalar, Tensor2D } from "../tensor.ts";
 
 /** Hyperparameters of TD3 (validated at the edge; the reducer trusts them). */
 export interface Td3Config extends AgentSizes {
@@ -90,7 +91,7 @@ export interface Td3State {
  * @param bounds action bounds
  * @returns actions `[n, act]` inside the bounds
  */
-export function policy(actor: MlpParams, observations: tf.Tensor2D, bounds: ActionBounds): tf.Tensor2D {
+export function policy(actor: MlpParams, observations: Tensor2D, bounds: ActionBounds): Tensor2D {
   return rescale(tf.tanh(mlp(actor, observations)), bounds);
 }
 
@@ -114,7 +115,7 @@ export interface Td3TargetInputs {
 export function td3Target(
   config: Td3Config,
   params: Pick<Td3State, "actorTarget" | "criticsTarget"> & Td3TargetInputs,
-): tf.Tensor2D {
+): Tensor2D {
   const { batch, noise, actorTarget, criticsTarget } = params;
   const n = batch.size;
   const s2 = tf.tensor2d(batch.nextObservations, [n, config.observationSize]);
@@ -163,7 +164,7 @@ export function makeTd3(config: Td3Config): Td3Agent {
     };
   };
 
-  const update = (state: Td3State, batch: Batch): readonly [Td3State, Record<string, tf.Scalar>] => {
+  const update = (state: Td3State, batch: Batch): readonly [Td3State, Record<string, Scalar>] => {
     const [key, noiseKey] = split(state.key);
     const n = batch.size;
     const y = td3Target(config, { ...state, batch, noise: normal(noiseKey, n * act) });
@@ -183,7 +184,7 @@ export function makeTd3(config: Td3Config): Td3Agent {
     };
     if (updates % config.policyDelay !== 0) return [afterCritic, { criticLoss: criticStep.loss }];
 
-    const actorLoss = (actor: MlpParams): tf.Scalar =>
+    const actorLoss = (actor: MlpParams): Scalar =>
       tf.neg(tf.mean(qValue(afterCritic.critics.q1, stateAction(s, policy(actor, s, bounds)))));
     const actorStep = gradientStep(actorOptimizer, actorLoss)(state.actor, state.actorOpt);
     return [{

@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor2D } from "../tensor.ts";
 
 /** Per-dimension lower and upper action bounds. */
 export interface ActionBounds {
@@ -30,7 +31,7 @@ export function halfRange(bounds: ActionBounds): number[] {
  * @param bounds the bounds
  * @returns the batch in the bounds
  */
-export function rescale(x: tf.Tensor2D, bounds: ActionBounds): tf.Tensor2D {
+export function rescale(x: Tensor2D, bounds: ActionBounds): Tensor2D {
   const center = bounds.low.map((lo, i) => (bounds.high[i] + lo) / 2);
   return tf.add(tf.mul(x, tf.tensor1d(halfRange(bounds))), tf.tensor1d(center));
 }
@@ -42,6 +43,6 @@ export function rescale(x: tf.Tensor2D, bounds: ActionBounds): tf.Tensor2D {
  * @param bounds the bounds
  * @returns the clipped batch
  */
-export function clipToBounds(a: tf.Tensor2D, bounds: ActionBounds): tf.Tensor2D {
+export function clipToBounds(a: Tensor2D, bounds: ActionBounds): Tensor2D {
   return tf.minimum(tf.maximum(a, tf.tensor1d([...bounds.low])), tf.tensor1d([...bounds.high]));
 }

@@ -15,27 +15,28 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { Tensor, Tensor1D, Tensor2D } from "../tensor.ts";
 
 /** Parameters of one dense layer: `w` is `[in, out]`, `b` is `[out]`. */
 export interface DenseParams {
   /** Weight matrix, `[inputs, outputs]`. */
-  readonly w: tf.Tensor2D;
+  readonly w: Tensor2D;
   /** Bias vector, `[outputs]`. */
-  readonly b: tf.Tensor1D;
+  readonly b: Tensor1D;
 }
 
 /** Activation applied after the affine map. */
 export type Activation = "linear" | "relu";
 
-type Args = (tf.Tensor | tf.GradSaveFunc)[];
+type Args = (Tensor | tf.GradSaveFunc)[];
 
-function affine(args: Args): { x: tf.Tensor2D; w: tf.Tensor2D; z: tf.Tensor2D; save: tf.GradSaveFunc } {
-  const [x, w, b] = args as tf.Tensor2D[];
+function affine(args: Args): { x: Tensor2D; w: Tensor2D; z: Tensor2D; save: tf.GradSaveFunc } {
+  const [x, w, b] = args as Tensor2D[];
   return { x, w, z: tf.add(tf.matMul(x, w), b), save: args[3] as tf.GradSaveFunc };
 }
 
 /** dL/dx = g·Wᵀ, dL/dW = xᵀ·g and dL/db = Σ g from the gradient `g` of the pre-activation. */
-function affineGrads(g: tf.Tensor2D, x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor[] {
+function affineGrads(g: Tensor2D, x: Tensor2D, w: Tensor2D): Tensor[] {
   return [tf.matMul(g, w, false, true), tf.matMul(x, g, true, false), tf.sum(g, 0)];
 }
 
@@ -44,7 +45,7 @@ const linear = tf.customGrad((...args: Args) => {
   save([x, w]);
   return {
     value: z,
-    gradFunc: (dy, saved) => affineGrads(dy as tf.Tensor2D, saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D),
+    gradFunc: (dy, saved) => affineGrads(dy as Tensor2D, saved[0] as Tensor2D, saved[1] as Tensor2D),
   };
 });
 
@@ -55,7 +56,7 @@ const relu = tf.customGrad((...args: Args) => {
   return {
     value: y,
     gradFunc: (dy, saved) => {
-      const [xs, ws, ys] = saved as tf.Tensor2D[];
+      const [xs, ws, ys] = saved as Tensor2D[];
       return affineGrads(tf.mul(dy, tf.step(ys)), xs, ws);
     },
   };
@@ -69,7 +70,7 @@ const relu = tf.customGrad((...args: Args) => {
  * @param activation `"relu"` or `"linear"` (default)
  * @returns output batch `[n, out]`
  */
-export function dense(params: DenseParams, x: tf.Tensor2D, activation: Activation = "linear"): tf.Tensor2D {
+export function dense(params: DenseParams, x: Tensor2D, activation: Activation = "linear"): Tensor2D {
   const f = activation === "relu" ? relu : linear;
-  return f(x, params.w, params.b) as tf.Tensor2D;
+  return f(x, params.w, params.b) as Tensor2D;
 }

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type Key, split, uniform } from "../rng.ts";
 import { dense, type DenseParams } from "./dense.ts";
+import type { Tensor1D, Tensor2D } from "../tensor.ts";
 
 /** An MLP: one {@link DenseParams} per layer, input to output. */
 export type MlpParams = readonly DenseParams[];
@@ -42,7 +43,7 @@ export function initMlp(key: Key, sizes: readonly number[], options: MlpInitOpti
       const bound = Math.sqrt(6 / (fanIn + fanOut));
       return {
         w: tf.tensor2d(uniform(kw, fanIn * fanOut, { low: -bound, high: bound }), [fanIn, fanOut]),
-        b: tf.zeros([fanOut]) as tf.Tensor1D,
+        b: tf.zeros([fanOut]) as Tensor1D,
       };
     }
     const bound = 1 / Math.sqrt(fanIn);
@@ -60,7 +61,7 @@ export function initMlp(key: Key, sizes: readonly number[], options: MlpInitOpti
  * @param x input batch `[n, in]`
  * @returns output batch `[n, out]`
  */
-export function mlp(params: MlpParams, x: tf.Tensor2D): tf.Tensor2D {
+export function mlp(params: MlpParams, x: Tensor2D): Tensor2D {
   let h = x;
   params.forEach((layer, i) => {
     h = dense(layer, h, i < params.length - 1 ? "relu" : "linear");

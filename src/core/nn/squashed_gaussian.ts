@@ -12,6 +12,7 @@ import { type ActionBounds, halfRange, rescale } from "./action_bounds.ts";
 import { dense, type DenseParams } from "./dense.ts";
 import { initMlp, type InitScheme, type MlpParams } from "./mlp.ts";
 import { type Key, normal, split } from "../rng.ts";
+import type { Tensor, Tensor2D } from "../tensor.ts";
 
 /** Parameters of a squashed Gaussian policy. */
 export interface GaussianPolicyParams {
@@ -63,9 +64,9 @@ export function initGaussianPolicy(key: Key, options: GaussianPolicyInitOptions)
 /** The Gaussian's parameters for a batch. */
 export interface GaussianHeads {
   /** Mean of u, `[n, act]`. */
-  readonly mean: tf.Tensor2D;
+  readonly mean: Tensor2D;
   /** Clamped log σ of u, `[n, act]`. */
-  readonly logStd: tf.Tensor2D;
+  readonly logStd: Tensor2D;
 }
 
 /**
@@ -75,7 +76,7 @@ export interface GaussianHeads {
  * @param observations `[n, obs]`
  * @returns the heads
  */
-export function gaussianHeads(params: GaussianPolicyParams, observations: tf.Tensor2D): GaussianHeads {
+export function gaussianHeads(params: GaussianPolicyParams, observations: Tensor2D): GaussianHeads {
   let h = observations;
   for (const layer of params.trunk) h = dense(layer, h, "relu");
   return {
@@ -90,16 +91,16 @@ export function gaussianHeads(params: GaussianPolicyParams, observations: tf.Ten
  * @param u pre-squash values
  * @returns the elementwise log-derivative of tanh
  */
-export function logTanhDerivative(u: tf.Tensor): tf.Tensor {
+export function logTanhDerivative(u: Tensor): Tensor {
   return tf.mul(2, tf.sub(tf.sub(Math.LN2, u), tf.softplus(tf.mul(-2, u))));
 }
 
 /** A reparameterized sample of actions and its log-density. */
 export interface PolicySample {
   /** Actions inside the bounds, `[n, act]`. */
-  readonly action: tf.Tensor2D;
+  readonly action: Tensor2D;
   /** log π(action | s) of the rescaled action, `[n, 1]`. */
-  readonly logProb: tf.Tensor2D;
+  readonly logProb: Tensor2D;
 }
 
 /** Options of {@link samplePolicy}. */
@@ -107,7 +108,7 @@ export interface SampleOptions {
   /** Action bounds. */
   readonly bounds: ActionBounds;
   /** Standard-normal draws ε, `[n, act]` (from a key, by the caller). */
-  readonly noise: tf.Tensor2D;
+  readonly noise: Tensor2D;
 }
 
 /**
@@ -121,15 +122,15 @@ export interface SampleOptions {
  */
 export function samplePolicy(
   params: GaussianPolicyParams,
-  observations: tf.Tensor2D,
+  observations: Tensor2D,
   options: SampleOptions,
 ): PolicySample {
   const { mean, logStd } = gaussianHeads(params, observations);
   const eps = options.noise;
-  const u: tf.Tensor2D = tf.add(mean, tf.mul(tf.exp(logStd), eps));
+  const u: Tensor2D = tf.add(mean, tf.mul(tf.exp(logStd), eps));
   const gaussian = tf.sub(tf.sub(tf.mul(-0.5, tf.square(eps)), logStd), HALF_LOG_2PI);
   const logScale = halfRange(options.bounds).reduce((acc, h) => acc + Math.log(h), 0);
-  const logProb = tf.sub(tf.sum(tf.sub(gaussian, logTanhDerivative(u)), 1, true), logScale) as tf.Tensor2D;
+  const logProb = tf.sub(tf.sum(tf.sub(gaussian, logTanhDerivative(u)), 1, true), logScale) as Tensor2D;
   return { action: rescale(tf.tanh(u), options.bounds), logProb };
 }
 
@@ -143,9 +144,9 @@ export function samplePolicy(
  */
 export function meanAction(
   params: GaussianPolicyParams,
-  observations: tf.Tensor2D,
+  observations: Tensor2D,
   bounds: ActionBounds,
-): tf.Tensor2D {
+): Tensor2D {
   return rescale(tf.tanh(gaussianHeads(params, observations).mean), bounds);
 }
 
@@ -159,9 +160,9 @@ export function meanAction(
  */
 export function sampleActions(
   params: GaussianPolicyParams,
-  observations: tf.Tensor2D,
+  observations: Tensor2D,
   options: { readonly bounds: ActionBounds; readonly key: Key },
-): tf.Tensor2D {
+): Tensor2D {
   const [n] = observations.shape;
   const act = options.bounds.low.length;
   const noise = tf.tensor2d(normal(options.key, n * act), [n, act]);

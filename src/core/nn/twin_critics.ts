@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { initMlp, type InitScheme, mlp, type MlpParams } from "./mlp.ts";
 import { type Key, split } from "../rng.ts";
+import type { Scalar, Tensor2D } from "../tensor.ts";
 
 /** The twin critics Q₁ and Q₂. */
 export interface TwinCritics {
@@ -48,7 +49,7 @@ export function initTwinCritics(key: Key, options: TwinCriticsInitOptions): Twin
  * @param sa the batch `[n, obs + act]` of concatenated observations and actions
  * @returns `[n, 1]`
  */
-export function qValue(critic: MlpParams, sa: tf.Tensor2D): tf.Tensor2D {
+export function qValue(critic: MlpParams, sa: Tensor2D): Tensor2D {
   return mlp(critic, sa);
 }
 
@@ -59,7 +60,7 @@ export function qValue(critic: MlpParams, sa: tf.Tensor2D): tf.Tensor2D {
  * @param actions `[n, act]`
  * @returns `[n, obs + act]`
  */
-export function stateAction(observations: tf.Tensor2D, actions: tf.Tensor2D): tf.Tensor2D {
+export function stateAction(observations: Tensor2D, actions: Tensor2D): Tensor2D {
   return tf.concat([observations, actions], 1);
 }
 
@@ -70,7 +71,7 @@ export function stateAction(observations: tf.Tensor2D, actions: tf.Tensor2D): tf
  * @param sa critic inputs `[n, obs + act]`
  * @returns `[n, 1]`
  */
-export function minQ(critics: TwinCritics, sa: tf.Tensor2D): tf.Tensor2D {
+export function minQ(critics: TwinCritics, sa: Tensor2D): Tensor2D {
   return tf.minimum(qValue(critics.q1, sa), qValue(critics.q2, sa));
 }
 
@@ -82,7 +83,7 @@ export function minQ(critics: TwinCritics, sa: tf.Tensor2D): tf.Tensor2D {
  * @param y targets `[n, 1]`, treated as constants
  * @returns the scalar loss
  */
-export function twinCriticLoss(critics: TwinCritics, sa: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
+export function twinCriticLoss(critics: TwinCritics, sa: Tensor2D, y: Tensor2D): Scalar {
   return tf.add(
     tf.losses.meanSquaredError(y, qValue(critics.q1, sa)),
     tf.losses.meanSquaredError(y, qValue(critics.q2, sa)),
