@@ -150,3 +150,102 @@ Deno.test("the interrupt hint quotes a folder with spaces, and the printed comma
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+/** Every file a run writes, with its bytes (timing.csv holds wall-clock times and is left out). */
+async function runFiles(dir: string): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  for (const name of [...FILES, "learning_curve.svg"]) files.set(name, await Deno.readFile(`${dir}/${name}`));
+  return files;
+}
+
+/** The states a kill -9 can leave between the writes of one checkpoint, each made by hand from real runs. */
+Deno.test("what a kill between a checkpoint's writes leaves resumes to the straight result: logs ahead, config.json behind, temporaries", async () => {
+  const cwd = await Deno.makeTempDir();
+  try {
+    const train = async (steps: number, out: string) =>
+      assert.equal((await runTrain([...RUN, "--steps", String(steps), "--out", out], cwd)).code, 0);
+    await train(300, "short");
+    await train(600, "straight");
+    // Killed after the logs of step 600 and before its checkpoint: the logs are ahead of the checkpoint
+    // (of step 300), config.json already says 600.
+    await Deno.mkdir(`${cwd}/ahead`);
+    for (const name of FILES) await Deno.copyFile(`${cwd}/straight/${name}`, `${cwd}/ahead/${name}`);
+    await Deno.copyFile(`${cwd}/short/checkpoint.safetensors`, `${cwd}/ahead/checkpoint.safetensors`);
+    // Killed after a resume's first checkpoint and before it rewrote config.json (still 300 steps), with
+    // the temporary files of writes cut short beside them.
+    await Deno.mkdir(`${cwd}/behind`);
+    for (const name of FILES) await Deno.copyFile(`${cwd}/straight/${name}`, `${cwd}/behind/${name}`);
+    await Deno.copyFile(`${cwd}/short/config.json`, `${cwd}/behind/config.json`);
+    await Deno.writeTextFile(`${cwd}/behind/checkpoint.safetensors.999999-0.tmp`, "half a checkpoint");
+    await Deno.writeTextFile(`${cwd}/behind/evals.csv.999999-3.tmp`, "total_steps,mean");
+    await Deno.writeTextFile(`${cwd}/behind/notes.txt.999999-3.tmp`, "mine");
+    const ahead = await runTrain(["--resume", "ahead", "--steps", "600"], cwd);
+    assert.equal(ahead.code, 0, ahead.stderr);
+    const behind = await runTrain(["--resume", "behind"], cwd);
+    assert.equal(behind.code, 0, behind.stderr);
+    assert.match(behind.stdout, /removed 2 temporary file\(s\) left in behind by an interrupted write/);
+    assert.match(
+      behind.stdout,
+      /has trained 600 of 600 steps; nothing to do .*; writing .*config.json again/,
+    );
+    const expected = await runFiles(`${cwd}/straight`);
+    assert.deepEqual(await runFiles(`${cwd}/ahead`), expected);
+    assert.deepEqual(await runFiles(`${cwd}/behind`), expected);
+    const left = [...Deno.readDirSync(`${cwd}/behind`)].map((e) => e.name).filter((n) => n.endsWith(".tmp"));
+    assert.deepEqual(left, ["notes.txt.999999-3.tmp"], "only the run's own temporaries are removed");
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
+
+Deno.test("a finished run whose logs were moved away writes them again, its off-grid last evaluation included", async () => {
+  const cwd = await Deno.makeTempDir();
+  try {
+    // 700 steps with evaluations every 300: the last one, at 700, is off the grid.
+    assert.equal((await runTrain([...RUN, "--steps", "700", "--out", "run"], cwd)).code, 0);
+    const expected = await runFiles(`${cwd}/run`);
+    assert.match(new TextDecoder().decode(expected.get("evals.csv")), /\n700,/);
+    for (const name of ["episodes.csv", "evals.csv", "learning_curve.svg"]) {
+      await Deno.remove(`${cwd}/run/${name}`);
+    }
+    const r = await runTrain(["--resume", "run"], cwd);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /nothing to do .*; writing episodes.csv, evals.csv, learning_curve.svg again/);
+    assert.deepEqual(await runFiles(`${cwd}/run`), expected);
+    // With everything in place there is nothing to write.
+    const again = await runTrain(["--resume", "run"], cwd);
+    assert.match(again.stdout, /nothing to do \(--steps N trains on to N\)\n?$/);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
+
+Deno.test("a log write that fails stops the run with one line; the checkpoint is still the one before, so it resumes to the straight result", async () => {
+  const cwd = await Deno.makeTempDir();
+  try {
+    const args = [...RUN, "--steps", "3000"].map((a, i, all) =>
+      all[i - 1] === "--checkpoint-every" || all[i - 1] === "--eval-every" ? "1500" : a
+    );
+    const child = startTrain([...args, "--out", "run"], cwd);
+    await child.waitFor(/eval at step 1500:/);
+    // The logs of step 1500 are written after its line is printed.
+    while (!(await Deno.readTextFile(`${cwd}/run/evals.csv`).catch(() => "")).includes("\n1500,")) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // evals.csv becomes a folder that holds something: the atomic rename onto it fails at step 3000.
+    await Deno.remove(`${cwd}/run/evals.csv`);
+    await Deno.mkdir(`${cwd}/run/evals.csv/blocked`, { recursive: true });
+    const failed = await child.done;
+    assert.equal(failed.code, 1, failed.stdout);
+    assert.equal(failed.stderr.trim().split("\n").length, 1, failed.stderr);
+    assert.equal([...Deno.readDirSync(`${cwd}/run`)].filter((e) => e.name.endsWith(".tmp")).length, 0);
+    await Deno.remove(`${cwd}/run/evals.csv`, { recursive: true });
+    const resumed = await runTrain(["--resume", "run"], cwd);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /from step 1500/);
+    assert.equal((await runTrain([...args, "--out", "straight"], cwd)).code, 0);
+    assert.deepEqual(await runFiles(`${cwd}/run`), await runFiles(`${cwd}/straight`));
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});

@@ -274,7 +274,17 @@ const CASES: readonly [string, Damage, "train" | "eval", string[], RegExp][] = [
     },
     "train",
     ["--resume", "run", "--steps", "600"],
-    /run\/episodes.csv disagrees with the checkpoint at line \d+ \(cut short or edited\); move it away/,
+    /run\/episodes.csv disagrees with the checkpoint at line \d+ \(cut short, edited, or older than the checkpoint\); move it away/,
+  ],
+  [
+    "an episodes.csv that is a folder",
+    async (cwd) => {
+      await Deno.remove(`${cwd}/run/episodes.csv`);
+      await Deno.mkdir(`${cwd}/run/episodes.csv`);
+    },
+    "train",
+    ["--resume", "run", "--steps", "600"],
+    /run\/episodes.csv is a folder, not a log file/,
   ],
   [
     "an edited evals.csv",

@@ -50,15 +50,52 @@ export function namesNothing(e: unknown): boolean {
     code === "ENAMETOOLONG";
 }
 
+/**
+ * Whether a file name is a temporary file of a run's atomic write (`NAME.PID-N.tmp`, or `NAME.tmp` from
+ * earlier versions) for one of the {@link RUN_FILES}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isRunTemporary } from "./run_folder.ts";
+ *
+ * assert.ok(isRunTemporary("checkpoint.safetensors.4242-7.tmp"));
+ * assert.ok(!isRunTemporary("notes.txt.4242-7.tmp"));
+ * ```
+ *
+ * @param name a file name
+ * @returns true for such a temporary file
+ */
+export function isRunTemporary(name: string): boolean {
+  return RUN_FILES.some((f) =>
+    name === `${f}.tmp` || (name.startsWith(`${f}.`) && /^\.\d+-\d+\.tmp$/.test(name.slice(f.length)))
+  );
+}
+
+/**
+ * Remove the temporary files that killed writes left in a run folder (only regular files named as
+ * {@link isRunTemporary} says; links and anything else stay). Call it only while holding the folder's lock:
+ * then no live process is writing them.
+ *
+ * @param dir the run folder
+ * @returns the names removed
+ */
+export async function removeStaleTemporaries(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isFile || !isRunTemporary(entry.name)) continue;
+    await Deno.remove(`${dir}/${entry.name}`);
+    removed.push(entry.name);
+  }
+  return removed.sort();
+}
+
 /** The first entry under `dir` that a run does not write, as a path, if any. */
 async function foreignEntry(dir: string, depth: number): Promise<string | undefined> {
   for await (const entry of Deno.readDir(dir)) {
     const path = `${dir}/${entry.name}`;
-    // A run file, or a temporary one left by a killed write (`NAME.tmp`, or `NAME.PID-N.tmp`).
-    const runFile = RUN_FILES.some((f) =>
-      entry.name === f || entry.name === `${f}.tmp` ||
-      (entry.name.startsWith(`${f}.`) && /^\.\d+-\d+\.tmp$/.test(entry.name.slice(f.length)))
-    );
+    // A run file, or a temporary one left by a killed write.
+    const runFile = RUN_FILES.includes(entry.name) || isRunTemporary(entry.name);
     if (entry.isFile && runFile) continue;
     if (entry.isDirectory && depth === 0 && /^seed-\d+$/.test(entry.name)) {
       const inner = await foreignEntry(path, depth + 1);

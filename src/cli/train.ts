@@ -15,7 +15,7 @@ import { ENGINE_ENV_IDS } from "../config/env_ids.ts";
 import { loadRun } from "../train/resume.ts";
 import { type ResumePoint, train } from "../train/train.ts";
 import { SEEDS_FILE, type SeedsRecord, trainSeeds } from "../train/train_seeds.ts";
-import { exists, removeRunFolder, shellQuote } from "./run_folder.ts";
+import { exists, removeRunFolder, removeStaleTemporaries, shellQuote } from "./run_folder.ts";
 import { createRunFolder, lockRunFolder, type RunLock } from "./run_lock.ts";
 
 /** Create the first free folder of `base`, `base-2`, `base-3`, … (atomically: a taken name is skipped). */
@@ -47,6 +47,25 @@ const held: RunLock[] = [];
 /** Release every held lock (their files are removed): before any exit. */
 function releaseLocks(): void {
   for (const lock of held.splice(0)) lock.release();
+}
+
+/** Remove what killed writes left in a run folder whose lock this process holds, and say so. */
+async function clearTemporaries(dir: string): Promise<void> {
+  const removed = await removeStaleTemporaries(dir);
+  if (removed.length > 0) {
+    console.log(`removed ${removed.length} temporary file(s) left in ${dir} by an interrupted write`);
+  }
+}
+
+/** The log files missing from a finished run folder, and config.json if it is not the checkpoint's. */
+async function staleFiles(dir: string, config: TrainConfig): Promise<string[]> {
+  const missing = [];
+  for (const name of ["episodes.csv", "evals.csv", "learning_curve.svg"]) {
+    if (!(await exists(`${dir}/${name}`))) missing.push(name);
+  }
+  const onDisk = await Deno.readTextFile(`${dir}/config.json`).catch(() => "");
+  if (onDisk !== JSON.stringify(config, null, 2) + "\n") missing.push("config.json");
+  return missing;
 }
 
 /** Take a run folder's lock for the rest of the process, or exit 2 with one line. */
@@ -220,6 +239,7 @@ async function resumeSeeds(
   const fresh: number[] = [];
   for (const seed of seeds) {
     const seedDir = `${dir}/seed-${seed}`;
+    if (await Deno.stat(seedDir).then((i) => i.isDirectory, () => false)) await clearTemporaries(seedDir);
     if (await exists(`${seedDir}/checkpoint.safetensors`)) continue;
     if (await exists(seedDir)) {
       const removed = await removeRunFolder(seedDir);
@@ -274,7 +294,10 @@ async function resumeSeeds(
 async function resumeRun(command: Extract<Command, { kind: "resume" }>): Promise<void> {
   // One trainer per folder: taken before anything is read (a missing folder is reported by the loader).
   const isFolder = await Deno.stat(command.dir).then((i) => i.isDirectory, () => false);
-  if (isFolder) await holdLock(command.dir);
+  if (isFolder) {
+    await holdLock(command.dir);
+    await clearTemporaries(command.dir);
+  }
   const seeds = await seedFolders(command.dir);
   if (seeds !== undefined) return await resumeSeeds(command.dir, seeds, command.steps, command.backend);
   const loaded = await loadRun(command.dir, (config) => useBackend(command.backend ?? config.backend));
@@ -285,13 +308,17 @@ async function resumeRun(command: Extract<Command, { kind: "resume" }>): Promise
   if (steps < done) {
     fail(`--steps ${steps} is fewer than the ${done} steps ${command.dir} has already trained`, 2);
   }
-  if (steps === done) {
-    console.log(
-      `${command.dir} has trained ${done} of ${steps} steps; nothing to do (--steps N trains on to N)`,
-    );
-    return;
-  }
   const config = { ...loaded.right.config, steps, backend: command.backend ?? loaded.right.config.backend };
+  if (steps === done) {
+    // Nothing to train; the logs and config.json are written again from the checkpoint only if one is
+    // missing or behind it (moved away, or a crash between the checkpoint and config.json).
+    const stale = await staleFiles(command.dir, config);
+    const rewrite = stale.length === 0 ? "" : `; writing ${stale.join(", ")} again from its checkpoint`;
+    console.log(
+      `${command.dir} has trained ${done} of ${steps} steps; nothing to do (--steps N trains on to N)${rewrite}`,
+    );
+    if (stale.length === 0) return;
+  }
   await trainOne(config, command.dir, resume);
 }
 

@@ -228,12 +228,18 @@ async function resumable(
 async function logsProblem(dir: string, loop: LoopRecord): Promise<string | undefined> {
   const files = [["episodes.csv", episodesCsv(loop.episodes)], ["evals.csv", evalsCsv(loop.evals)]];
   for (const [name, expected] of files) {
-    const bytes = await readBytes(`${dir}/${name}`);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await readBytes(`${dir}/${name}`);
+    } catch (e) {
+      if (e instanceof Deno.errors.IsADirectory) return `${dir}/${name} is a folder, not a log file`;
+      throw e;
+    }
     if (bytes === undefined) continue;
     const text = new TextDecoder().decode(bytes);
     if (!text.startsWith(expected)) {
       const row = firstDifferentLine(text, expected);
-      return `${dir}/${name} disagrees with the checkpoint at line ${row} (cut short or edited); move it ` +
+      return `${dir}/${name} disagrees with the checkpoint at line ${row} (cut short, edited, or older than the checkpoint); move it ` +
         `away and resume again to have it rewritten from the checkpoint`;
     }
   }
@@ -259,9 +265,11 @@ async function configJsonProblem(dir: string, config: TrainConfig): Promise<stri
   } catch {
     return `${dir}/config.json is not valid JSON; the checkpoint's configuration cannot be confirmed`;
   }
-  // The backend is an implementation choice a resume may change (`--resume DIR --backend NAME`).
-  const { backend: _onDisk, ...stored } = upgradeConfig(onDisk);
-  const { backend: _checkpoint, ...expected } = config as unknown as Record<string, unknown>;
+  // The backend and the budget are what a resume may change (`--resume DIR --backend NAME --steps N`); a
+  // resume writes config.json after its first checkpoint, so a crash between the two leaves config.json
+  // behind on those, and the checkpoint's hold.
+  const { backend: _onDisk, steps: _stepsOnDisk, ...stored } = upgradeConfig(onDisk);
+  const { backend: _checkpoint, steps: _steps, ...expected } = config as unknown as Record<string, unknown>;
   const difference = configDifference(stored, expected);
   return difference === undefined
     ? undefined

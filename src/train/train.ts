@@ -41,6 +41,7 @@ import {
   type LoopState,
   loopStep,
   resumedLoop,
+  schedule,
   type StepEvents,
   withEvaluation,
   words,
@@ -216,6 +217,20 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     configWritten = true;
   }
   try {
+    if (options.resume !== undefined && state.step >= config.steps) {
+      // Nothing left to train (a finished run whose logs or config.json are missing or stale): they are
+      // written again from the checkpoint, the last evaluation recomputed when it was off the grid.
+      const due = schedule(config, state.step);
+      if (due.evaluate && !due.keepEvaluation) {
+        const last = evaluate((o, n) => context.agent.act(state.agent, o, n), {
+          env: source,
+          keys: evalKeys,
+        });
+        finalEval = { totalSteps: state.step, mean: last.mean, std: last.std };
+      }
+      await files.logs(state, finalEval);
+      await files.config();
+    }
     while (state.step < config.steps) {
       const previous = state;
       let events: StepEvents;
@@ -228,14 +243,16 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         if (events.keepEvaluation) state = withEvaluation(state, row);
         else finalEval = row;
       }
-      if (events.checkpoint) await checkpoint();
+      // Logs before the checkpoint: after a crash between the two they are ahead of it, never behind, so a
+      // resume can tell them from a log that was cut short (see `resume.ts`).
       if (events.writeLogs) await files.logs(state, finalEval);
+      if (events.checkpoint) await checkpoint();
       options.progress?.(progressAt(state, config, clock));
       if (options.shouldStop === undefined) continue;
       await clock.breathe();
       if (options.shouldStop() && !events.done) {
-        if (lastCheckpoint !== state.step) await checkpoint();
         await files.logs(state);
+        if (lastCheckpoint !== state.step) await checkpoint();
         interrupted = true;
         break;
       }
