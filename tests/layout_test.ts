@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import type { EnvSpec } from "../src/envs/env.ts";
 import {
   type Edge,
   type ImportGraph,
@@ -143,6 +144,16 @@ Deno.test("the pure loop step loads no Deno API, so a Web Worker can run it", as
   assert.deepEqual(impure, [], `loop.ts loads files that use Deno APIs: ${impure.join(", ")}`);
 });
 
+/** An environment's spec fields alone. */
+const pick = (e: EnvSpec): EnvSpec => ({
+  id: e.id,
+  observationSize: e.observationSize,
+  actionSize: e.actionSize,
+  actionLow: e.actionLow,
+  actionHigh: e.actionHigh,
+  maxEpisodeSteps: e.maxEpisodeSteps,
+});
+
 Deno.test("config's list of env ids names exactly what envs/ can open", async () => {
   const config = await import("../src/config/env_ids.ts");
   const envs = await import("../src/envs/open_env.ts");
@@ -150,5 +161,10 @@ Deno.test("config's list of env ids names exactly what envs/ can open", async ()
   assert.deepEqual(config.ALL_ENV_IDS, envs.ALL_ENV_IDS);
   assert.deepEqual(config.ENGINE_ENV_IDS, envs.ENGINE_ENV_IDS);
   assert.deepEqual(config.PURE_ENV_IDS, [...registry.ENV_IDS]);
-  for (const id of config.ALL_ENV_IDS) assert.equal(envs.openEnv(id).id, id);
+  assert.deepEqual(config.MUJOCO_ENV_IDS, envs.MUJOCO_ENV_IDS);
+  for (const id of config.ALL_ENV_IDS) {
+    await envs.prepareEnv(id);
+    assert.equal(envs.openEnv(id).id, id);
+    assert.deepEqual({ ...envs.envSpec(id) }, pick(envs.openEnv(id)), id);
+  }
 });

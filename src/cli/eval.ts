@@ -10,7 +10,7 @@ import { configDifference, type TrainConfig, upgradeConfig, validateConfig } fro
 import { ALL_ENV_IDS } from "../config/env_ids.ts";
 import { engineGemm, useBackend } from "../runtime/backend.ts";
 import { POLICY_FILE, POLICY_FORMAT, writeFileAtomic } from "../runtime/checkpoint.ts";
-import { openEnv } from "../envs/open_env.ts";
+import { openEnv, prepareEnv } from "../envs/open_env.ts";
 import { evaluate } from "../train/evaluate.ts";
 import { decodePolicy, MAX_POLICY_BYTES, policyTooLarge } from "../runtime/policy.ts";
 import { hasRenderer, RENDERED_ENVS, renderEpisode, rollout } from "../report/render.ts";
@@ -133,6 +133,7 @@ export async function main(args: readonly string[]): Promise<void> {
   if (E.isLeft(decoded)) fail(`${path}: ${decoded.left}`, 2);
   const policy = decoded.right;
 
+  await prepareEnv(config.env);
   const env = openEnv(config.env);
   const seed = command.seed ?? config.seed;
   const keys = evaluationKeys(seed, command.episodes);

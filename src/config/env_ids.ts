@@ -12,5 +12,11 @@ export const PURE_ENV_IDS: readonly string[] = ["Pendulum-v1", "MountainCarConti
 /** Ids of the environments that run on a physics engine (their state lives in the engine). */
 export const ENGINE_ENV_IDS: readonly string[] = ["LunarLanderContinuous-v3", "BipedalWalker-v3"];
 
+/**
+ * Ids of the MuJoCo tasks (Gymnasium's v5 locomotion and control tasks). Their state is MuJoCo's
+ * integration state, carried by the loop as a record, so they resume exactly like the pure ones.
+ */
+export const MUJOCO_ENV_IDS: readonly string[] = ["HalfCheetah-v5"];
+
 /** Every environment id a run can name. */
-export const ALL_ENV_IDS: readonly string[] = [...PURE_ENV_IDS, ...ENGINE_ENV_IDS];
+export const ALL_ENV_IDS: readonly string[] = [...PURE_ENV_IDS, ...ENGINE_ENV_IDS, ...MUJOCO_ENV_IDS];

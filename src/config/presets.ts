@@ -136,6 +136,51 @@ const ZOO_SAC: SacHyperparameters = {
 };
 
 /** What the MountainCar presets share. */
+/**
+ * TD3 on MuJoCo as in Fujimoto et al.'s current code (256-256, batch 256, Adam 3e-4, 25000 uniform random
+ * start steps, exploration 0.1, target noise 0.2 clipped 0.5, delay 2, τ 0.005, γ 0.99, a 1M buffer).
+ */
+const MUJOCO_TD3: Td3Hyperparameters = {
+  hidden: [256, 256],
+  batchSize: 256,
+  bufferSize: 1_000_000,
+  actorLr: 3e-4,
+  criticLr: 3e-4,
+  gamma: 0.99,
+  tau: 0.005,
+  randomSteps: 25_000,
+  learningStarts: 25_000,
+  noiseType: "gaussian",
+  explorationNoise: 0.1,
+  policyNoise: 0.2,
+  noiseClip: 0.5,
+  policyDelay: 2,
+};
+
+/**
+ * SAC on MuJoCo as Stable-Baselines3's zoo runs it (256-256, batch 256, every learning rate 3e-4 including
+ * the temperature's, learned α from 1, 10000 random start steps, τ 0.005, γ 0.99, a 1M buffer).
+ */
+const MUJOCO_SAC: SacHyperparameters = {
+  hidden: [256, 256],
+  batchSize: 256,
+  bufferSize: 1_000_000,
+  actorLr: 3e-4,
+  criticLr: 3e-4,
+  gamma: 0.99,
+  tau: 0.005,
+  randomSteps: 10_000,
+  learningStarts: 10_000,
+  init: "torch",
+  alpha: 1,
+  alphaLr: 3e-4,
+  noiseType: "none",
+  explorationNoise: 0,
+};
+
+/** The MuJoCo tasks (their presets and run lengths are shared). */
+const MUJOCO_IDS = ["HalfCheetah-v5"] as const;
+
 const MOUNTAIN_CAR = { hidden: [64, 64], gamma: 0.99, randomSteps: 0, learningStarts: 1000 } as const;
 
 /**
@@ -173,6 +218,8 @@ export const ENV_TUNED_PRESETS: Readonly<
     td3: ZOO_TD3,
     sac: { ...ZOO_SAC, gamma: 0.98, tau: 0.02 },
   },
+  /** MuJoCo locomotion: {@link MUJOCO_TD3} and {@link MUJOCO_SAC} on every task. */
+  ...Object.fromEntries(MUJOCO_IDS.map((id) => [id, { td3: MUJOCO_TD3, sac: MUJOCO_SAC }])),
 };
 
 /**
@@ -213,4 +260,7 @@ export const ENV_RUN_DEFAULTS: Readonly<
   "MountainCarContinuous-v0": { steps: 60_000 },
   "LunarLanderContinuous-v3": { steps: 300_000, evalEvery: 10_000, checkpointEvery: 10_000 },
   "BipedalWalker-v3": { steps: 1_000_000, evalEvery: 20_000, checkpointEvery: 20_000 },
+  ...Object.fromEntries(
+    MUJOCO_IDS.map((id) => [id, { steps: 1_000_000, evalEvery: 5000, checkpointEvery: 50_000 }]),
+  ),
 };

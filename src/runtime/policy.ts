@@ -22,7 +22,7 @@ import { type AgentSpaces, makeAgent } from "../core/agents/make_agent.ts";
 import type { Gemm } from "../engine/gemm.ts";
 import { makeEngineLearner } from "../engine/learners.ts";
 import { ALL_ENV_IDS } from "../config/env_ids.ts";
-import { openEnv } from "../envs/open_env.ts";
+import { envSpec } from "../envs/open_env.ts";
 import {
   decodeCheckpoint,
   type DecodedCheckpoint,
@@ -107,7 +107,7 @@ function checkedSpaces(stored: unknown): Either<string, AgentSpaces> {
  * same name, if any), or, for a file written before spaces were stored, the built-in environment's.
  */
 function policySpaces(stored: unknown, config: TrainConfig): Either<string, AgentSpaces> {
-  const builtIn = ALL_ENV_IDS.includes(config.env) ? openEnv(config.env) : undefined;
+  const builtIn = ALL_ENV_IDS.includes(config.env) ? envSpec(config.env) : undefined;
   if (stored === undefined) {
     return builtIn === undefined
       ? E.left(`it was trained on "${config.env}", which is not built in, and does not store its spaces`)

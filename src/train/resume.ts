@@ -11,7 +11,7 @@ import { configDifference, type TrainConfig, upgradeConfig, validateConfig } fro
 import { keyFromSeed } from "../core/rng.ts";
 import { ReplayBuffer } from "../replay/buffer.ts";
 import { makeAgent } from "../core/agents/make_agent.ts";
-import { openEnv } from "../envs/open_env.ts";
+import { openEnv, prepareEnv } from "../envs/open_env.ts";
 import {
   CHECKPOINT_FILE,
   CHECKPOINT_FORMAT,
@@ -186,6 +186,7 @@ async function resumable(
   const checked = validateConfig(decoded.config as TrainConfig);
   if (E.isLeft(checked)) return E.left(`${file} holds an invalid configuration: ${checked.left}`);
   const config = checked.right;
+  await prepareEnv(config.env);
   const env = openEnv(config.env);
   const problem = loopProblem(decoded.loop, config, env.observationSize);
   if (problem !== undefined) return E.left(`${file} cannot be resumed: ${problem}`);

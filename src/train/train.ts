@@ -16,7 +16,7 @@
 import { type Key, keyFromSeed, split } from "../core/rng.ts";
 import type { TrainConfig } from "../config/train_config.ts";
 import type { Env } from "../envs/env.ts";
-import { openEnv } from "../envs/open_env.ts";
+import { openEnv, prepareEnv } from "../envs/open_env.ts";
 import { asSource, type EnvSource, sessionEnv } from "../envs/session.ts";
 import {
   type EpisodeRow,
@@ -175,6 +175,7 @@ export function evaluationKeys(seed: number, episodes: number): Key[] {
  * @throws NonFiniteError when a loss, parameter, action, observation or reward stops being finite
  */
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
+  if (options.env === undefined) await prepareEnv(config.env);
   const source = asSource(options.env ?? openEnv(config.env));
   const session = source.pure === undefined ? source.open() : undefined;
   const runtime = await agentRuntime(
