@@ -89,12 +89,12 @@ Usage: deno task train [flags]
 
   --algo NAME               td3 | sac | sac-v (default td3)
   --env ID                  Pendulum-v1 (default) | MountainCarContinuous-v0 |
-                            LunarLanderContinuous-v3 | BipedalWalker-v3
+                            LunarLanderContinuous-v3 | BipedalWalker-v3 | HalfCheetah-v5
   --seed N                  seed of every random draw (default 0)
   --seeds A-B | A,B,…       train several seeds in parallel (one worker per core) into OUT/seed-N, plus
                             an aggregate curve with a 95% band (default OUT: runs/ALGO-ENV-seedsA-B)
   --steps N                 environment steps (default 20000; MountainCar 60000, LunarLander 300000,
-                            BipedalWalker 1000000)
+                            BipedalWalker and MuJoCo 1000000)
   --out DIR                 run folder; must not exist (default runs/ALGO-ENV-seedN, made unique)
   --force                   replace the run folder at --out (only a folder holding nothing but run files)
   --resume DIR              continue the run in DIR from its checkpoint (a --seeds folder: every seed);
