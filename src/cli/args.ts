@@ -89,7 +89,9 @@ Usage: deno task train [flags]
 
   --algo NAME               td3 | sac | sac-v (default td3)
   --env ID                  Pendulum-v1 (default) | MountainCarContinuous-v0 |
-                            LunarLanderContinuous-v3 | BipedalWalker-v3 | HalfCheetah-v5
+                            LunarLanderContinuous-v3 | BipedalWalker-v3 | HalfCheetah-v5 |
+                            Hopper-v5 | Walker2d-v5 | Ant-v5 | Humanoid-v5 | InvertedPendulum-v5 |
+                            InvertedDoublePendulum-v5 | Reacher-v5
   --seed N                  seed of every random draw (default 0)
   --seeds A-B | A,B,…       train several seeds in parallel (one worker per core) into OUT/seed-N, plus
                             an aggregate curve with a 95% band (default OUT: runs/ALGO-ENV-seedsA-B)

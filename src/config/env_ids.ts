@@ -16,7 +16,16 @@ export const ENGINE_ENV_IDS: readonly string[] = ["LunarLanderContinuous-v3", "B
  * Ids of the MuJoCo tasks (Gymnasium's v5 locomotion and control tasks). Their state is MuJoCo's
  * integration state, carried by the loop as a record, so they resume exactly like the pure ones.
  */
-export const MUJOCO_ENV_IDS: readonly string[] = ["HalfCheetah-v5"];
+export const MUJOCO_ENV_IDS: readonly string[] = [
+  "HalfCheetah-v5",
+  "Hopper-v5",
+  "Walker2d-v5",
+  "Ant-v5",
+  "Humanoid-v5",
+  "InvertedPendulum-v5",
+  "InvertedDoublePendulum-v5",
+  "Reacher-v5",
+];
 
 /** Every environment id a run can name. */
 export const ALL_ENV_IDS: readonly string[] = [...PURE_ENV_IDS, ...ENGINE_ENV_IDS, ...MUJOCO_ENV_IDS];

@@ -159,3 +159,53 @@ export function float32ControlCost(weight: number, action: ArrayLike<number>): n
   }
   return f(f(weight) * sum);
 }
+
+/**
+ * `Σ xᵢ` in float64, added in NumPy's pairwise order (`np.sum` of a contiguous float64 array: in order
+ * below 8 terms, else eight running sums combined pairwise, then the rest; blocks above 128 terms halved
+ * recursively), so that sums of many terms (costs over all bodies' forces, the total mass) agree with
+ * Gymnasium's to the bit.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pairwiseSum } from "./task.ts";
+ *
+ * assert.equal(pairwiseSum([1, 4, 9]), 14);
+ * ```
+ *
+ * @param x the values
+ * @param start the first index (default 0)
+ * @param n how many values from `start` (default: to the end)
+ * @returns their sum
+ */
+export function pairwiseSum(x: ArrayLike<number>, start = 0, n = x.length - start): number {
+  if (n < 8) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += x[start + i];
+    return sum;
+  }
+  if (n > 128) {
+    const half = Math.floor(n / 2);
+    const head = half - (half % 8);
+    return pairwiseSum(x, start, head) + pairwiseSum(x, start + head, n - head);
+  }
+  const r = Array.from({ length: 8 }, (_, j) => x[start + j]);
+  let i = 8;
+  for (; i < n - (n % 8); i += 8) {
+    for (let j = 0; j < 8; j++) r[j] += x[start + i + j];
+  }
+  let sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+  for (; i < n; i++) sum += x[start + i];
+  return sum;
+}
+
+/**
+ * `Σ xᵢ²` in float64 as NumPy's `np.sum(np.square(x))` computes it: squares, then {@link pairwiseSum}.
+ *
+ * @param x the values
+ * @returns the sum of their squares
+ */
+export function sumOfSquares(x: ArrayLike<number>): number {
+  return pairwiseSum(Array.from(x, (v) => v * v));
+}

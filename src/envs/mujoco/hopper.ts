@@ -1,0 +1,113 @@
+/**
+ * `Hopper-v5` as Gymnasium 1.3.0 defines it (`hopper_v5.py`, model `hopper.xml` by Gymnasium's authors,
+ * MIT): a one-legged planar hopper of four capsules (torso, thigh, leg, foot), the torso on two slides and
+ * a hinge, three hinged leg joints driven by motors with gear 200.
+ *
+ * - four physics steps of 0.002 s (RK4) per environment step (dt 0.008 s);
+ * - observation (11): `qpos[1:]` (height, pitch, three joint angles) then `qvel` (6), each velocity
+ *   clipped to [−10, 10];
+ * - reward: forward velocity of the root slide, `(x' − x) / dt`, plus 1 while healthy, minus
+ *   `0.001 · Σ a²` (float32, as NumPy computes it on the float32 action);
+ * - healthy while every one of `qpos[2:]` and `qvel` lies strictly inside (−100, 100), the height
+ *   `qpos[1]` is strictly above 0.7 and the pitch `qpos[2]` strictly inside (−0.2, 0.2), all read after
+ *   the step; the episode terminates when it is not; truncated at 1000 steps;
+ * - reset: `qpos0 + U(−0.005, 0.005)` and `U(−0.005, 0.005)` velocities, drawn from the reset key.
+ *
+ * The model below has the same compiler settings, defaults, options, bodies, joints, geoms and actuators as
+ * Gymnasium's; what only draws (textures, materials, colours, light, camera, visual clip plane) is left out.
+ * Lengths are the float64 values Gymnasium's file holds (`0.19999999999999996`, not `0.2`), so the compiled
+ * arrays agree to the bit. The conformance test compiles it and compares it with Gymnasium's, array by array.
+ *
+ * @module
+ */
+import { split, uniform } from "../../core/rng.ts";
+import { float32ControlCost, type MujocoFrame, type MujocoTask } from "./task.ts";
+
+/** The hopper's MJCF (values from Gymnasium's `hopper.xml`). */
+export const HOPPER_XML = `
+<mujoco model="hopper">
+  <compiler angle="degree" inertiafromgeom="true"/>
+  <option integrator="RK4" timestep="0.002"/>
+  <default>
+    <joint limited="true" armature="1" damping="1"/>
+    <geom contype="1" conaffinity="1" condim="1" margin="0.001" solimp=".8 .8 .01" solref=".02 1"/>
+    <motor ctrllimited="true" ctrlrange="-.4 .4"/>
+  </default>
+  <worldbody>
+    <geom name="floor" type="plane" pos="0 0 0" size="20 20 .125" conaffinity="1" condim="3"/>
+    <body name="torso" pos="0 0 1.25">
+      <joint name="rootx" type="slide" axis="1 0 0" pos="0 0 -1.25" limited="false" armature="0" damping="0" stiffness="0"/>
+      <joint name="rootz" type="slide" axis="0 0 1" pos="0 0 -1.25" ref="1.25" limited="false" armature="0" damping="0" stiffness="0"/>
+      <joint name="rooty" type="hinge" axis="0 1 0" pos="0 0 0" limited="false" armature="0" damping="0" stiffness="0"/>
+      <geom name="torso_geom" type="capsule" size="0.05 0.19999999999999996" friction="0.9"/>
+      <body name="thigh" pos="0 0 -0.19999999999999996">
+        <joint name="thigh_joint" type="hinge" axis="0 -1 0" pos="0 0 0" range="-150 0"/>
+        <geom name="thigh_geom" type="capsule" pos="0 0 -0.2250000000000001" size="0.05 0.22500000000000003" friction="0.9"/>
+        <body name="leg" pos="0 0 -0.7000000000000001">
+          <joint name="leg_joint" type="hinge" axis="0 -1 0" pos="0 0 0.25" range="-150 0"/>
+          <geom name="leg_geom" type="capsule" size="0.04 0.25" friction="0.9"/>
+          <body name="foot" pos="0.13 0 -0.35">
+            <joint name="foot_joint" type="hinge" axis="0 -1 0" pos="-0.13 0 0.1" range="-45 45"/>
+            <geom name="foot_geom" type="capsule" pos="-0.065 0 0.1" quat="0.7071067811865476 0 -0.7071067811865475 0" size="0.06 0.195" friction="2.0"/>
+          </body>
+        </body>
+      </body>
+    </body>
+  </worldbody>
+  <actuator>
+    <motor joint="thigh_joint" gear="200.0" ctrllimited="true" ctrlrange="-1.0 1.0"/>
+    <motor joint="leg_joint" gear="200.0" ctrllimited="true" ctrlrange="-1.0 1.0"/>
+    <motor joint="foot_joint" gear="200.0" ctrllimited="true" ctrlrange="-1.0 1.0"/>
+  </actuator>
+</mujoco>
+`;
+
+const FRAME_SKIP = 4;
+const DT = 0.002 * FRAME_SKIP;
+const CTRL_COST = 1e-3;
+const HEALTHY_REWARD = 1;
+const RESET_NOISE = 5e-3;
+/** Every coordinate of `qpos[2:]` and `qvel` stays strictly inside this bound. */
+const STATE_BOUND = 100;
+const MIN_HEIGHT = 0.7;
+const PITCH_BOUND = 0.2;
+const VELOCITY_CLIP = 10;
+
+/** Whether the hopper is upright, with every bound strict (a NaN is never healthy). */
+function healthy(frame: MujocoFrame): boolean {
+  const { qpos, qvel } = frame;
+  const inside = (x: number) => -STATE_BOUND < x && x < STATE_BOUND;
+  return qpos.subarray(2).every(inside) && qvel.every(inside) &&
+    MIN_HEIGHT < qpos[1] && qpos[1] < Infinity && -PITCH_BOUND < qpos[2] && qpos[2] < PITCH_BOUND;
+}
+
+/** `Hopper-v5` with Gymnasium's defaults. */
+export const hopper: MujocoTask = {
+  id: "Hopper-v5",
+  xml: HOPPER_XML,
+  frameSkip: FRAME_SKIP,
+  maxEpisodeSteps: 1000,
+  observationSize: 11,
+  actionLow: [-1, -1, -1],
+  actionHigh: [1, 1, 1],
+  contactForces: false,
+  reset: (key, init) => {
+    const [kq, kv] = split(key, 2);
+    const bounds = { low: -RESET_NOISE, high: RESET_NOISE };
+    const qpos = uniform(kq, init.qpos.length, bounds);
+    const qvel = uniform(kv, init.qvel.length, bounds);
+    return { qpos: init.qpos.map((q, i) => q + qpos[i]), qvel: init.qvel.map((v, i) => v + qvel[i]) };
+  },
+  observe: (frame) => [
+    ...frame.qpos.subarray(1),
+    ...Array.from(frame.qvel, (v) => Math.min(VELOCITY_CLIP, Math.max(-VELOCITY_CLIP, v))),
+  ],
+  outcome: (before, after, action) => {
+    const alive = healthy(after);
+    const forward = (after.qpos[0] - before.qpos[0]) / DT;
+    return {
+      reward: forward + (alive ? HEALTHY_REWARD : 0) - float32ControlCost(CTRL_COST, action),
+      terminated: !alive,
+    };
+  },
+};
