@@ -13,7 +13,7 @@ import { POLICY_FILE, POLICY_FORMAT, writeFileAtomic } from "../runtime/checkpoi
 import { openEnv, prepareEnv } from "../envs/open_env.ts";
 import { evaluate } from "../train/evaluate.ts";
 import { decodePolicy, MAX_POLICY_BYTES, policyTooLarge } from "../runtime/policy.ts";
-import { hasRenderer, RENDERED_ENVS, renderEpisode, rollout } from "../report/render.ts";
+import { hasRenderer, renderedEnvs, renderEpisode, rollout } from "../report/render.ts";
 import { decodeSafetensors } from "../formats/safetensors.ts";
 import { evaluationKeys } from "../train/train.ts";
 import { EVAL_USAGE, parseEvalArgs } from "./eval_args.ts";
@@ -122,7 +122,7 @@ export async function main(args: readonly string[]): Promise<void> {
   }
   if (command.render !== undefined && !hasRenderer(config.env)) {
     fail(
-      `--render: no animation for ${config.env} yet (only ${RENDERED_ENVS.join(", ")}); nothing was written`,
+      `--render: no animation for ${config.env} yet (only ${renderedEnvs().join(", ")}); nothing was written`,
       2,
     );
   }

@@ -1,7 +1,8 @@
 /**
  * Rendering one episode of a policy as an animation that opens in a browser, per environment (animated
- * SVG; Pendulum-v1 and MountainCarContinuous-v0). The episode is the deterministic policy from a reset key,
- * as in evaluation.
+ * SVG; Pendulum-v1, MountainCarContinuous-v0 and every MuJoCo task). The episode is the deterministic policy
+ * from a reset key, as in evaluation. A MuJoCo episode's geom poses come from the engine, which must be
+ * loaded first (`await prepareEnv(id)`, as opening the environment needs anyway).
  *
  * @module
  */
@@ -14,6 +15,12 @@ import { type PendulumFrame, pendulumSvg } from "./render_pendulum.ts";
 import type { MountainCarState } from "../envs/mountain_car.ts";
 import { type MountainCarFrame, mountainCarSvg } from "./render_mountain_car.ts";
 import type { Either } from "../core/either.ts";
+import { mujocoEngine } from "../envs/mujoco/engine.ts";
+import type { MujocoState } from "../envs/mujoco/mujoco_env.ts";
+import { mujocoScene } from "../envs/mujoco/scene.ts";
+import { MUJOCO_TASKS, mujocoTask } from "../envs/mujoco/tasks.ts";
+import type { MujocoTask } from "../envs/mujoco/task.ts";
+import { mujocoSvg } from "./render_mujoco.ts";
 
 /** One episode as the renderer sees it: the states visited, and each step's action and reward. */
 export interface Rollout {
@@ -59,7 +66,7 @@ export function rollout(
   }
 }
 
-type Renderer = (episode: Rollout, title: string) => string;
+type Renderer = (episode: Rollout, title: string) => Either<string, string>;
 
 const RENDERERS: Readonly<Record<string, Renderer>> = {
   "Pendulum-v1": (episode, title) => {
@@ -70,7 +77,7 @@ const RENDERERS: Readonly<Record<string, Renderer>> = {
       torque: i === 0 ? 0 : Math.max(-2, Math.min(2, episode.actions[i - 1][0])),
       reward: i === 0 ? 0 : episode.rewards[i - 1],
     }));
-    return pendulumSvg(frames, { title, dt: 0.05, maxTorque: 2 });
+    return E.right(pendulumSvg(frames, { title, dt: 0.05, maxTorque: 2 }));
   },
   "MountainCarContinuous-v0": (episode, title) => {
     const states = episode.states as readonly MountainCarState[];
@@ -80,12 +87,37 @@ const RENDERERS: Readonly<Record<string, Renderer>> = {
       force: i === 0 ? 0 : Math.max(-1, Math.min(1, episode.actions[i - 1][0])),
       reward: i === 0 ? 0 : episode.rewards[i - 1],
     }));
-    return mountainCarSvg(frames, { title });
+    return E.right(mountainCarSvg(frames, { title }));
   },
 };
 
-/** The environments whose episodes can be animated. */
-export const RENDERED_ENVS: readonly string[] = Object.keys(RENDERERS);
+/** A MuJoCo task's episode: its states' geom poses, computed on the loaded engine, then drawn. */
+function mujocoRenderer(task: MujocoTask): Renderer {
+  return (episode, title) => {
+    const mj = mujocoEngine();
+    if (mj === undefined) {
+      return E.left(`rendering ${task.id} needs the MuJoCo engine: await prepareEnv("${task.id}") first`);
+    }
+    const scene = mujocoScene(mj, task, episode.states as readonly MujocoState[]);
+    return E.right(mujocoSvg(scene, [0, ...episode.rewards], { title }));
+  };
+}
+
+/** The renderer of an environment; MuJoCo tasks are looked up when asked for, so every task has one. */
+function rendererOf(envId: string): Renderer | undefined {
+  if (Object.hasOwn(RENDERERS, envId)) return RENDERERS[envId];
+  const task = mujocoTask(envId);
+  return task === undefined ? undefined : mujocoRenderer(task);
+}
+
+/**
+ * The environments whose episodes can be animated.
+ *
+ * @returns their ids: Pendulum-v1, MountainCarContinuous-v0 and every MuJoCo task
+ */
+export function renderedEnvs(): string[] {
+  return [...Object.keys(RENDERERS), ...MUJOCO_TASKS.map((t) => t.id)];
+}
 
 /**
  * Whether episodes of an environment can be animated.
@@ -94,7 +126,7 @@ export const RENDERED_ENVS: readonly string[] = Object.keys(RENDERERS);
  * @returns true when {@link renderEpisode} has a renderer for it
  */
 export function hasRenderer(envId: string): boolean {
-  return envId in RENDERERS;
+  return rendererOf(envId) !== undefined;
 }
 
 /**
@@ -103,15 +135,16 @@ export function hasRenderer(envId: string): boolean {
  * @param envId the environment's id
  * @param episode the episode
  * @param title the caption
- * @returns the SVG text, or a one-line error when the environment has no renderer
+ * @returns the SVG text, or a one-line error when the environment has no renderer (or, for a MuJoCo task,
+ *   when the engine is not loaded)
  */
 export function renderEpisode(
   envId: string,
   episode: Rollout,
   title: string,
 ): Either<string, string> {
-  const renderer = RENDERERS[envId];
+  const renderer = rendererOf(envId);
   return renderer === undefined
-    ? E.left(`no renderer for ${envId} (renderers: ${Object.keys(RENDERERS).join(", ")})`)
-    : E.right(renderer(episode, title));
+    ? E.left(`no renderer for ${envId} (renderers: ${renderedEnvs().join(", ")})`)
+    : renderer(episode, title);
 }
