@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { log } from "./math.ts";
 
 /** A Threefry-2x32 key: two uint32 words, immutable. Create with {@link keyFromSeed}. */
 export type Key = readonly [number, number] & { readonly __brand: "Key" };
@@ -210,7 +211,7 @@ export function uniform(
 
 /** Inverse error function, Giles (2010) single-precision polynomial, as XLA computes it. */
 export function erfinv(x: number): number {
-  let w = -Math.log(Math.fround((1 - x) * (1 + x)));
+  let w = -log(Math.fround((1 - x) * (1 + x)));
   let p: number;
   if (w < 5) {
     w -= 2.5;

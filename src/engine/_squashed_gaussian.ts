@@ -28,6 +28,7 @@
  * @module
  */
 import type { ActionBounds } from "../core/nn/action_bounds.ts";
+import { exp, log } from "../core/math.ts";
 
 const f = Math.fround;
 
@@ -48,7 +49,7 @@ export const clipLogStd = (raw: number): number =>
   raw > LOG_STD_MAX ? LOG_STD_MAX : raw < LOG_STD_MIN ? LOG_STD_MIN : raw;
 
 // tfjs cpu's softplus, which mirrors TensorFlow's: exp(x) below log(ε₃₂) + 2, x above its negation.
-const SOFTPLUS_THRESHOLD = Math.log(1.1920928955078125e-7) + 2;
+const SOFTPLUS_THRESHOLD = log(1.1920928955078125e-7) + 2;
 
 /**
  * softplus(x) = log(1 + eˣ) as tfjs's cpu kernel computes it, rounded to float32 as its tensor stores it.
@@ -57,9 +58,9 @@ const SOFTPLUS_THRESHOLD = Math.log(1.1920928955078125e-7) + 2;
  * @returns softplus(x), a float32 value
  */
 export function softplus(x: number): number {
-  if (x < SOFTPLUS_THRESHOLD) return f(Math.exp(x));
+  if (x < SOFTPLUS_THRESHOLD) return f(exp(x));
   if (x > -SOFTPLUS_THRESHOLD) return f(x);
-  return f(Math.log(1 + Math.exp(x)));
+  return f(log(1 + exp(x)));
 }
 
 /** {@link makeSquashedGaussian}'s sizes. */
@@ -123,8 +124,8 @@ export function makeSquashedGaussian(config: SquashedGaussianConfig): SquashedGa
   // Constants as tfjs sees them: float32 tensors of the float64 values.
   const half = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] - lo) / 2);
   const center = Float32Array.from(bounds.low, (lo, j) => (bounds.high[j] + lo) / 2);
-  const logScale = f(bounds.low.reduce((acc, lo, j) => acc + Math.log((bounds.high[j] - lo) / 2), 0));
-  const halfLog2Pi = f(0.5 * Math.log(2 * Math.PI));
+  const logScale = f(bounds.low.reduce((acc, lo, j) => acc + log((bounds.high[j] - lo) / 2), 0));
+  const halfLog2Pi = f(0.5 * log(2 * Math.PI));
   const ln2 = f(Math.LN2);
   // Kept from the latest sample for the backward.
   const tanhU = new Float32Array(n * act);
@@ -137,7 +138,7 @@ export function makeSquashedGaussian(config: SquashedGaussianConfig): SquashedGa
       for (let j = 0; j < act; j++) {
         const k = i * act + j;
         const ls = clipLogStd(z[i * out + act + j]);
-        const sd = f(Math.exp(ls));
+        const sd = f(exp(ls));
         const e = eps[k];
         const u = f(z[i * out + j] + f(sd * e));
         const gaussian = f(f(f(-0.5 * f(e * e)) - ls) - halfLog2Pi);
@@ -145,7 +146,7 @@ export function makeSquashedGaussian(config: SquashedGaussianConfig): SquashedGa
         sum += f(gaussian - ltd);
         const t = f(Math.tanh(u));
         tanhU[k] = t;
-        sigmoidM2u[k] = 1 / (1 + Math.exp(2 * u));
+        sigmoidM2u[k] = 1 / (1 + exp(2 * u));
         std[k] = sd;
         actions[i * rowLength + actionColumn + j] = f(f(t * half[j]) + center[j]);
       }

@@ -16,6 +16,7 @@ import {
   type MlpWorkspace,
   mlpWorkspace,
 } from "./mlp.ts";
+import { exp } from "../core/math.ts";
 
 /** μ(s) for `n` observations at once. */
 export interface EnginePolicy {
@@ -131,7 +132,7 @@ export function makeGaussianEnginePolicy(
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < act; j++) {
           const logStd = Math.min(Math.max(z[i * width + act + j], lo), hi);
-          const u = f(z[i * width + j] + f(f(Math.exp(logStd)) * eps[i * act + j]));
+          const u = f(z[i * width + j] + f(f(exp(logStd)) * eps[i * act + j]));
           out[i * act + j] = squash(u, j);
         }
       }

@@ -54,6 +54,7 @@ import {
   mlpViews,
   mlpWorkspace,
 } from "./mlp.ts";
+import { exp } from "../core/math.ts";
 
 /** Everything SAC learns and carries between updates, as arenas; two states never share an arena. */
 export interface SacEngineState extends TwinCriticArenas {
@@ -263,7 +264,7 @@ export function makeSacEngine(
     assertNoSharedArena(into, state, SAC_ARENAS);
     const [key, nextKey, piKey] = split(state.key, 3);
     const s = batch.observations, s2 = batch.nextObservations;
-    const alpha = f(Math.exp(state.logAlpha));
+    const alpha = f(exp(state.logAlpha));
     const actor = actorViews(state.actor);
 
     // 1. Target: a' ~ π(·|s') (current policy); y = r + γ(1−d)(min(Q'₁, Q'₂)(s', a') − α log π(a'|s')).

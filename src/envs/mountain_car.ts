@@ -21,6 +21,7 @@
  */
 import type { Env, ResetResult, StepResult } from "./env.ts";
 import { bits, type Key } from "../core/rng.ts";
+import { cos } from "../core/math.ts";
 
 /** The full state of a mountain-car episode: a plain readonly record of numbers. */
 export interface MountainCarState {
@@ -115,7 +116,7 @@ export function mountainCar(options: MountainCarOptions = {}): Env<MountainCarSt
     // `round` is the rounding of the state's dtype: float32 after any step, float64 after reset.
     const round = f32(position) === position && f32(velocity) === velocity ? f32 : asIs;
 
-    const gravity = GRAVITY * Math.cos(round(3 * position)); // math.cos: always float64
+    const gravity = GRAVITY * cos(round(3 * position)); // math.cos: always float64
     const inRange = a >= MIN_ACTION && a <= MAX_ACTION;
     // In range: float32 force·power, minus gravity cast to float32, in float32. Outside: Python floats.
     const dv = inRange ? f32(f32(a * POWER_F32) - f32(gravity)) : (a > 0 ? POWER : -POWER) - gravity;

@@ -8,6 +8,7 @@
  */
 import type { Env, ResetResult, StepResult } from "./env.ts";
 import { type Key, split, uniform } from "../core/rng.ts";
+import { cos, sin } from "../core/math.ts";
 
 /** The full state of a pendulum episode: a plain readonly record of float64 numbers. */
 export interface PendulumState {
@@ -60,7 +61,7 @@ function clip(x: number, low: number, high: number): number {
 }
 
 function observe(theta: number, thetaDot: number): Float32Array {
-  return Float32Array.of(Math.cos(theta), Math.sin(theta), thetaDot);
+  return Float32Array.of(cos(theta), sin(theta), thetaDot);
 }
 
 /**
@@ -100,7 +101,7 @@ export function pendulum(options: PendulumOptions = {}): Env<PendulumState> {
     const { theta, thetaDot, steps } = state;
     const u = clip(action[0], -MAX_TORQUE, MAX_TORQUE);
     const cost = angleNormalize(theta) ** 2 + 0.1 * thetaDot ** 2 + 0.001 * u ** 2;
-    const acceleration = (3 * g) / (2 * LENGTH) * Math.sin(theta) + 3 / (MASS * LENGTH ** 2) * u;
+    const acceleration = (3 * g) / (2 * LENGTH) * sin(theta) + 3 / (MASS * LENGTH ** 2) * u;
     const newThetaDot = clip(thetaDot + acceleration * DT, -MAX_SPEED, MAX_SPEED);
     const newTheta = theta + newThetaDot * DT;
     const next: PendulumState = Object.freeze({ theta: newTheta, thetaDot: newThetaDot, steps: steps + 1 });

@@ -29,6 +29,7 @@ import { incrementalUpdate } from "../optim/transform.ts";
 import { type Key, normal, split } from "../rng.ts";
 import { treeMap } from "../tree.ts";
 import type { Scalar, Tensor, Tensor2D } from "../tensor.ts";
+import { log } from "../math.ts";
 
 /** Hyperparameters of SAC with learned temperature. */
 export interface SacConfig extends AgentSizes {
@@ -139,7 +140,7 @@ export function makeSac(config: SacConfig): SacAgent {
     const sizes = { observationSize: obs, actionSize: act, hidden, init: config.init };
     const actor = initGaussianPolicy(kActor, sizes);
     const critics = initTwinCritics(kCritics, sizes);
-    const logAlpha = tf.scalar(Math.log(config.alpha));
+    const logAlpha = tf.scalar(log(config.alpha));
     return {
       actor,
       critics,

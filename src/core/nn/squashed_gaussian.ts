@@ -13,6 +13,7 @@ import { dense, type DenseParams } from "./dense.ts";
 import { initMlp, type InitScheme, type MlpParams } from "./mlp.ts";
 import { type Key, normal, split } from "../rng.ts";
 import type { Tensor, Tensor2D } from "../tensor.ts";
+import { log } from "../math.ts";
 
 /** Parameters of a squashed Gaussian policy. */
 export interface GaussianPolicyParams {
@@ -29,7 +30,7 @@ export const LOG_STD_MIN: number = -20;
 /** Upper bound of the clamped log standard deviation. */
 export const LOG_STD_MAX: number = 2;
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const HALF_LOG_2PI = 0.5 * log(2 * Math.PI);
 
 /** Options of {@link initGaussianPolicy}. */
 export interface GaussianPolicyInitOptions {
@@ -129,7 +130,7 @@ export function samplePolicy(
   const eps = options.noise;
   const u: Tensor2D = tf.add(mean, tf.mul(tf.exp(logStd), eps));
   const gaussian = tf.sub(tf.sub(tf.mul(-0.5, tf.square(eps)), logStd), HALF_LOG_2PI);
-  const logScale = halfRange(options.bounds).reduce((acc, h) => acc + Math.log(h), 0);
+  const logScale = halfRange(options.bounds).reduce((acc, h) => acc + log(h), 0);
   const logProb = tf.sub(tf.sum(tf.sub(gaussian, logTanhDerivative(u)), 1, true), logScale) as Tensor2D;
   return { action: rescale(tf.tanh(u), options.bounds), logProb };
 }
