@@ -221,9 +221,11 @@ export type { EpisodeRow, EvalRow } from "./src/formats/run_files.ts";
 export { type AgentChoice, type AgentSpaces, makeAgent } from "./src/core/agents/make_agent.ts";
 export {
   evaluationKeys,
+  folderWriter,
   NonFiniteError,
   type Progress,
   type ResumePoint,
+  type RunWriter,
   train,
   type TrainOptions,
   type TrainSummary,

@@ -15,10 +15,10 @@ import {
   type Preset,
   PRESETS,
   type TrainConfig,
-  validateConfig,
 } from "../config/train_config.ts";
 import { type BackendName, BACKENDS } from "../config/backends.ts";
-import { DEFAULTS, ENV_RUN_DEFAULTS, presetFor } from "../config/presets.ts";
+import { DEFAULTS } from "../config/presets.ts";
+import { configFor } from "../config/run_config.ts";
 
 /** What the command line asks for: help, a new run, or more steps of an existing one. */
 export type Command =
@@ -284,16 +284,8 @@ export function parseTrainArgs(args: readonly string[]): E.Either<string, Comman
     overrides.seed = seeds[0];
   }
   const env = get("env") ?? DEFAULTS.env;
-  const config = {
-    ...DEFAULTS,
-    ...ENV_RUN_DEFAULTS[env],
-    ...presetFor(algo, preset, env),
-    algo,
-    preset,
-    ...overrides,
-  } as TrainConfig;
   return pipe(
-    validateConfig(config),
+    configFor({ algo, env, preset, overrides }),
     E.map((c): Command => ({
       kind: "train",
       config: c,

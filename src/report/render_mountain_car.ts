@@ -43,9 +43,11 @@ export interface MountainCarSvgOptions {
 }
 
 const WIDTH = 600;
-const MIN_POSITION = -1.2;
-const MAX_POSITION = 0.6;
-const GOAL_POSITION = 0.45;
+/** The track's extent and the goal, as Gymnasium's `MountainCarContinuous-v0` draws them (also the web app's). */
+export const MOUNTAIN_CAR_TRACK = { minPosition: -1.2, maxPosition: 0.6, goalPosition: 0.45 } as const;
+const MIN_POSITION = MOUNTAIN_CAR_TRACK.minPosition;
+const MAX_POSITION = MOUNTAIN_CAR_TRACK.maxPosition;
+const GOAL_POSITION = MOUNTAIN_CAR_TRACK.goalPosition;
 /** Pixels per unit of x (Gymnasium: screen width / world width). */
 const SCALE = WIDTH / (MAX_POSITION - MIN_POSITION);
 /** Height of the track's drawing area in pixels (Gymnasium's screen height). */
@@ -58,8 +60,13 @@ const FLAG_POLE = 50;
 const FORCE_COLOR = "#1f77b4";
 const BAR_HALF = 150;
 
-/** Gymnasium's track height at `x`. */
-const trackHeight = (x: number): number => Math.sin(3 * x) * 0.45 + 0.55;
+/**
+ * Gymnasium's track height at `x` (also drawn by the web app).
+ *
+ * @param x a position on the track
+ * @returns its height, in the same units
+ */
+export const trackHeight = (x: number): number => Math.sin(3 * x) * 0.45 + 0.55;
 
 /**
  * Render a mountain-car episode as a standalone animated SVG that loops forever. Frame `i` is shown from

@@ -58,8 +58,10 @@ const BOB = 14;
 const ARC_RADIUS = 40;
 const ARC_MAX_DEG = 270;
 const BAR_HALF = 100;
-const ROD_COLOR = "#cc4d4d"; // Gymnasium's (204, 77, 77)
-const TORQUE_COLOR = "#1f77b4";
+/** The rod's colour, Gymnasium's (204, 77, 77) (also the web app's). */
+export const ROD_COLOR = "#cc4d4d";
+/** The torque arrow's and bar's colour. */
+export const TORQUE_COLOR = "#1f77b4";
 
 /**
  * SVG `rotate()` degrees that turn the upright rod to angle `theta`, wrapped to [−180, 180). SVG's y axis

@@ -22,6 +22,7 @@ import { engineGemm, matrixProducts } from "./backend.ts";
 import { canRunParallel, parallelTwinCritics } from "./parallel_critics.ts";
 import { firstNonFinite, toHostTree } from "./checkpoint.ts";
 import { disposeTree, stepOwned } from "./memory.ts";
+import { hostEnv } from "./host.ts";
 
 /** An agent as the training shell holds it. */
 export interface AgentRuntime {
@@ -74,7 +75,7 @@ export interface RuntimeOptions {
  * @returns 1 or 2
  */
 export function defaultThreads(): number {
-  const set = Deno.env.get("TD3SAC_THREADS");
+  const set = hostEnv("TD3SAC_THREADS");
   if (set === "1" || set === "2") return Number(set);
   return Math.min(2, Math.max(1, navigator.hardwareConcurrency));
 }

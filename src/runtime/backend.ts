@@ -17,6 +17,7 @@ import { type GemmProvider, gemmProvider, installGemm } from "./gemm.ts";
 import { openBlasCoreName } from "./_openblas.ts";
 import { openBlasGemm } from "./openblas_gemm.ts";
 import type { Either } from "../core/either.ts";
+import { hostEnv } from "./host.ts";
 
 export { type BackendName, BACKENDS } from "../config/backends.ts";
 
@@ -66,7 +67,7 @@ let engineGemmLoaded: Promise<Gemm> | undefined;
  */
 export function engineGemm(): Promise<Gemm> {
   engineGemmLoaded ??= (async () => {
-    const blas = Deno.env.get("TD3SAC_BLAS") === "off" ? undefined : openBlasGemm();
+    const blas = hostEnv("TD3SAC_BLAS") === "off" ? undefined : openBlasGemm();
     return blas ?? await loadWasmGemm();
   })();
   return engineGemmLoaded;
@@ -110,7 +111,7 @@ export async function useBackend(name: BackendName): Promise<Either<string, Back
     }
     if (name === "wasm") {
       await import("@tensorflow/tfjs-backend-wasm");
-      installGemm({ enabled: Deno.env.get("TD3SAC_BLAS") !== "off" });
+      installGemm({ enabled: hostEnv("TD3SAC_BLAS") !== "off" });
     } else if (name === "tensorflow") {
       const loaded = await loadNative();
       if (E.isLeft(loaded)) return loaded;

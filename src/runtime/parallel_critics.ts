@@ -29,7 +29,13 @@ import {
 } from "../engine/_twin_critics.ts";
 import type { Gemm } from "../engine/gemm.ts";
 import { mlpForward, type MlpLayout } from "../engine/mlp.ts";
-import { Worker } from "node:worker_threads";
+import { hasFfi } from "./host.ts";
+
+/**
+ * `node:worker_threads`' Worker, imported only where a helper can run (Deno with FFI), so that a browser,
+ * which has neither, never loads the module.
+ */
+const NodeWorker = hasFfi() ? (await import("node:worker_threads")).Worker : undefined;
 
 /*
  * The control block shared with the helper `_critic_worker.ts`: an Int32Array over a small
@@ -119,8 +125,8 @@ const HELPER_GEMMS = new Set(["openblas", "wasm-simd"]);
  * @returns true when a helper thread can be used
  */
 export function canRunParallel(gemm: Gemm): boolean {
-  return HELPER_GEMMS.has(gemm.name) && typeof SharedArrayBuffer === "function" &&
-    Deno.permissions.querySync({ name: "ffi" }).state === "granted";
+  return HELPER_GEMMS.has(gemm.name) && typeof SharedArrayBuffer === "function" && NodeWorker !== undefined &&
+    hasFfi();
 }
 
 /** Twin critics on two threads, with a count of the jobs the helper did (for tests and benches). */
@@ -181,7 +187,7 @@ export function makeParallelTwinCritics(
 
   // A node:worker_threads worker, unref'd: unlike a web Worker it does not keep the process alive, so a
   // program that never calls `dispose` still exits.
-  const worker = new Worker(new URL("./_critic_worker.ts", import.meta.url));
+  const worker = new NodeWorker!(new URL("./_critic_worker.ts", import.meta.url));
   worker.unref();
   const init: CriticWorkerInit = {
     pool: BigInt(address),

@@ -55,8 +55,45 @@ export interface Progress {
   readonly steps: number;
   /** Return of the last finished episode, if any. */
   readonly lastReturn?: number;
+  /** The episode this step finished, if it finished one (its `episodes.csv` row). */
+  readonly episode?: EpisodeRow;
+  /** The evaluation this step ran, if it ran one (its `evals.csv` row). */
+  readonly evaluation?: EvalRow;
   /** Environment steps per second so far (in this process). */
   readonly stepsPerSecond: number;
+  /**
+   * The current deterministic policy: actions for `n` observations (row-major), e.g. to animate it. Valid
+   * only during the callback (the next update may reuse the agent's memory).
+   */
+  readonly act: (observations: Float32Array, n: number) => Float32Array;
+}
+
+/**
+ * Where a run's files go: by default the run folder, each file written atomically; the web app keeps them
+ * in memory.
+ */
+export interface RunWriter {
+  /**
+   * Write (create or replace) one file of the run.
+   *
+   * @param name the file's name, e.g. `episodes.csv`
+   * @param contents its bytes or text
+   * @param durable whether it must be on the disk before this returns (checkpoints and policies)
+   */
+  write(name: string, contents: Uint8Array | string, durable: boolean): Promise<void>;
+}
+
+/**
+ * The run folder as a {@link RunWriter}: each file written atomically (`writeFileAtomic`), durable ones
+ * flushed with their folder.
+ *
+ * @param out the run folder; must exist
+ * @returns the writer
+ */
+export function folderWriter(out: string): RunWriter {
+  return {
+    write: (name, contents, durable) => writeFileAtomic(`${out}/${name}`, contents, { sync: durable }),
+  };
 }
 
 /** A run to continue: the agent state (tensors now owned by {@link train}), the loop and the buffer. */
@@ -73,8 +110,10 @@ export interface ResumePoint {
 
 /** Callbacks and output location of {@link train}. */
 export interface TrainOptions {
-  /** Run folder; must exist. */
-  readonly out: string;
+  /** Run folder; must exist. Needed unless {@link TrainOptions.files} is given. */
+  readonly out?: string;
+  /** Where the run's files go instead of `out` (e.g. memory). */
+  readonly files?: RunWriter;
   /** Receives finished lines (episodes, evaluations). */
   readonly log?: (line: string) => void;
   /** Receives progress after every step. */
@@ -89,6 +128,11 @@ export interface TrainOptions {
    * and returns with `interrupted` set.
    */
   readonly shouldStop?: () => boolean;
+  /**
+   * Awaited each time the loop yields to the event loop (every ~50 ms when this or `shouldStop` is given):
+   * a run pauses for as long as the promise is pending.
+   */
+  readonly idle?: () => Promise<void>;
   /**
    * Threads the engine's updates may use (default: the machine's cores, at most 2, or `TD3SAC_THREADS`):
    * see `runtime/agent_runtime.ts`'s `criticThreads`. The results are the same bits either way.
@@ -187,7 +231,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const context = loopContext(config, source.pure ?? sessionEnv(source, session!), runtime.learner);
   const buffer = replayBuffer(config, source, options.resume?.replay);
   const clock = new Clock(options.resume?.timing ?? [], options.resume?.loop.step ?? 0);
-  const files = runFiles(config, source, options.out, clock.timing);
+  const writer = options.files ?? (options.out === undefined ? undefined : folderWriter(options.out));
+  if (writer === undefined) throw new TypeError("train: give a run folder (out) or a writer (files)");
+  const files = runFiles(config, source, writer, clock.timing);
   const log = options.log ?? (() => {});
   const evalKeys = evaluationKeys(config.seed, config.evalEpisodes);
   let state = startingState(context, runtime, options.resume);
@@ -239,19 +285,28 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       if (events.episode !== undefined) log(episodeLine(events.episode, previous.metrics));
       if (events.fault !== undefined) await stop(events.fault, previous.step + 1);
       if (events.transition !== undefined) buffer.add(events.transition);
+      let evaluation: EvalRow | undefined;
       if (events.evaluate) {
-        const row = evaluateNow(context, state, { env: source, keys: evalKeys }, clock, log);
-        if (events.keepEvaluation) state = withEvaluation(state, row);
-        else finalEval = row;
+        evaluation = evaluateNow(context, state, { env: source, keys: evalKeys }, clock, log);
+        if (events.keepEvaluation) state = withEvaluation(state, evaluation);
+        else finalEval = evaluation;
       }
       // Logs before the checkpoint: after a crash between the two they are ahead of it, never behind, so a
       // resume can tell them from a log that was cut short (see `resume.ts`).
       if (events.writeLogs) await files.logs(state, finalEval);
       if (events.checkpoint) await checkpoint();
-      options.progress?.(progressAt(state, config, clock));
-      if (options.shouldStop === undefined) continue;
-      await clock.breathe();
-      if (options.shouldStop() && !events.done) {
+      if (options.progress !== undefined) {
+        const agent = state.agent;
+        const act = (o: Float32Array, n: number) => context.agent.act(agent, o, n);
+        options.progress({
+          ...progressAt(state, config, clock, act),
+          ...(events.episode === undefined ? {} : { episode: events.episode }),
+          ...(evaluation === undefined ? {} : { evaluation }),
+        });
+      }
+      if (options.shouldStop === undefined && options.idle === undefined) continue;
+      await clock.breathe(options.idle);
+      if (options.shouldStop?.() && !events.done) {
         await files.logs(state);
         if (lastCheckpoint !== state.step) await checkpoint();
         interrupted = true;
@@ -313,12 +368,13 @@ function evaluateNow(
 }
 
 /** The progress report after a step. */
-function progressAt(state: LoopState, config: TrainConfig, clock: Clock): Progress {
+function progressAt(state: LoopState, config: TrainConfig, clock: Clock, act: Progress["act"]): Progress {
   return {
     totalSteps: state.step,
     steps: config.steps,
     lastReturn: state.episodes.at(-1)?.ret,
     stepsPerSecond: clock.stepsPerSecond(state.step),
+    act,
   };
 }
 
@@ -331,20 +387,21 @@ function episodeLine(episode: EpisodeRow, metrics: Readonly<Record<string, numbe
 }
 
 /** The files of a run folder, written atomically. */
-function runFiles(config: TrainConfig, env: EnvSource, out: string, timing: readonly TimingRow[]) {
-  const path = (name: string) => `${out}/${name}`;
+function runFiles(config: TrainConfig, env: EnvSource, writer: RunWriter, timing: readonly TimingRow[]) {
+  const write = (name: string, contents: Uint8Array | string, durable = false) =>
+    writer.write(name, contents, durable);
   const title = `${ALGO_NAMES[config.algo]} on ${config.env} (${config.preset}, seed ${config.seed})`;
   return {
-    config: () => writeFileAtomic(path("config.json"), JSON.stringify(config, null, 2) + "\n"),
+    config: () => write("config.json", JSON.stringify(config, null, 2) + "\n"),
     /** `episodes.csv`, `evals.csv` (with the extra last evaluation, if any), `timing.csv`, the curve. */
     logs: async (state: LoopState, finalEval?: EvalRow) => {
       const evals = finalEval === undefined ? state.evals : [...state.evals, finalEval];
-      await writeFileAtomic(path("episodes.csv"), episodesCsv(state.episodes));
-      await writeFileAtomic(path("evals.csv"), evalsCsv(evals));
-      await writeFileAtomic(path("timing.csv"), timingCsv(timing));
+      await write("episodes.csv", episodesCsv(state.episodes));
+      await write("evals.csv", evalsCsv(evals));
+      await write("timing.csv", timingCsv(timing));
       const episodes = state.episodes.map((e) => ({ totalSteps: e.totalSteps, ret: e.ret }));
       const curve = learningCurveSvg({ title, episodes, evals, reference: REFERENCE[config.env] });
-      await writeFileAtomic(path("learning_curve.svg"), curve);
+      await write("learning_curve.svg", curve);
     },
     /**
      * `checkpoint.safetensors` (with the buffer when `saveBuffer`), then `policy.safetensors`: a failure
@@ -357,8 +414,8 @@ function runFiles(config: TrainConfig, env: EnvSource, out: string, timing: read
         actionSize: env.actionSize,
       };
       const extras = { loop: loopRecord(state), ...(config.saveBuffer ? { replay } : {}) };
-      await writeFileAtomic(path(CHECKPOINT_FILE), encodeCheckpoint(agent, config, extras), { sync: true });
-      await writeFileAtomic(path(POLICY_FILE), encodePolicy(agent.actor, config, env), { sync: true });
+      await write(CHECKPOINT_FILE, encodeCheckpoint(agent, config, extras), true);
+      await write(POLICY_FILE, encodePolicy(agent.actor, config, env), true);
     },
   };
 }
@@ -397,10 +454,14 @@ class Clock {
     this.#last = { t: now, steps: step };
   }
 
-  /** Yield to the event loop every ~50 ms, so that signal handlers and worker messages can run. */
-  async breathe(): Promise<void> {
+  /**
+   * Yield to the event loop every ~50 ms, so that signal handlers and worker messages can run, then await
+   * `idle` (a pause lasts as long as it is pending).
+   */
+  async breathe(idle?: () => Promise<void>): Promise<void> {
     if (performance.now() - this.#lastBreak <= 50) return;
     await new Promise((resolve) => setTimeout(resolve, 0));
+    await idle?.();
     this.#lastBreak = performance.now();
   }
 }
