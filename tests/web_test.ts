@@ -1,0 +1,174 @@
+/**
+ * The web app in a real browser: headless Chromium (Debian's `chromium`, or `$CHROMIUM`) driven by
+ * puppeteer-core. The page is built (`web/build.ts`) and served (`web/serve.ts`), TD3 is started from the
+ * keyboard on Pendulum-v1 with a short budget, and the test checks that curve points appear, that the
+ * animation canvas changes between frames, that the last evaluation passes a threshold, that nothing was
+ * logged as an error, and that the run's `episodes.csv` and `evals.csv` are byte for byte those of
+ * `deno task train` with the same choices on the same kernels (`TD3SAC_BLAS=off`: the engine's own
+ * WebAssembly GEMM, which is what the browser runs). A screenshot is left at `web/dist/test-screenshot.png`.
+ * Without Chromium the test is skipped, with one line saying so.
+ */
+/// <reference lib="dom" />
+import assert from "node:assert/strict";
+
+const root = new URL("../", import.meta.url);
+const STEPS = 7000;
+
+function findChromium(): string | undefined {
+  const candidates = [Deno.env.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  return candidates.find((path) => {
+    if (path === undefined) return false;
+    try {
+      return Deno.statSync(path).isFile;
+    } catch {
+      return false;
+    }
+  });
+}
+
+const chromium = findChromium();
+
+async function run(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root.pathname,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, `deno ${args.join(" ")} failed:\n${text}`);
+  return text;
+}
+
+/** Start `web/serve.ts` on a free port; resolves with its URL and a way to stop it. */
+async function serve(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-net=127.0.0.1", "web/serve.ts", "--port", "0"],
+    cwd: root.pathname,
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!/http:\/\/\S+\//.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`web/serve.ts exited: ${text}`);
+    text += value;
+  }
+  const url = text.match(/http:\/\/\S+\//)![0];
+  return {
+    url,
+    stop: async () => {
+      child.kill();
+      await reader.cancel();
+      await child.status;
+    },
+  };
+}
+
+if (chromium === undefined) {
+  Deno.test({
+    name: "web app in Chromium: skipped, no Chromium here (install Debian's chromium or set $CHROMIUM)",
+    ignore: true,
+    fn() {},
+  });
+} else {
+  Deno.test({
+    name:
+      "web app in Chromium: TD3 on Pendulum from the keyboard, live curve and animation, CLI's episodes.csv",
+    sanitizeResources: false,
+    sanitizeOps: false,
+    async fn() {
+      const { default: puppeteer } = await import("puppeteer-core");
+      await run(["run", "--allow-read", "--allow-write", "--allow-env", "--allow-run", "web/build.ts"]);
+      const cliDir = await Deno.makeTempDir({ prefix: "web_test_cli_" });
+      // The CLI run of the same choices, on the browser's kernels, beside the browser's.
+      const cli = run(
+        ["task", "-q", "train", "--steps", String(STEPS), "--out", `${cliDir}/run`],
+        { TD3SAC_BLAS: "off", NO_COLOR: "1" },
+      );
+      const server = await serve();
+      const browser = await puppeteer.launch({
+        executablePath: chromium,
+        headless: true,
+        args: ["--no-sandbox", "--disable-dev-shm-usage"],
+      });
+      try {
+        const page = await browser.newPage();
+        await page.setViewport({ width: 1000, height: 760 });
+        const errors: string[] = [];
+        page.on("console", (m) => {
+          if (m.type() === "error") errors.push(m.text());
+        });
+        page.on("pageerror", (e) => errors.push(String(e)));
+        await page.goto(server.url, { waitUntil: "load" });
+        assert.equal(await page.title(), "TD3 and SAC, training in your browser");
+
+        // Keyboard only: set the budget, then Tab to Start and press Enter.
+        await page.click("#steps", { count: 3 });
+        await page.keyboard.type(String(STEPS));
+        await page.focus("#steps");
+        await page.keyboard.press("Tab");
+        assert.equal(await page.evaluate(() => document.activeElement?.id), "start");
+        await page.keyboard.press("Enter");
+
+        await page.waitForFunction(
+          () => Number(document.getElementById("curve")!.dataset.episodes ?? 0) >= 3,
+          {
+            timeout: 120_000,
+          },
+        );
+        // The animation plays: two snapshots of its canvas, some frames apart, differ.
+        await page.waitForFunction(() => document.getElementById("episode")!.dataset.frame !== undefined, {
+          timeout: 60_000,
+        });
+        const snapshot = () => page.$eval("#episode", (c) => (c as HTMLCanvasElement).toDataURL());
+        const first = await snapshot();
+        await new Promise((r) => setTimeout(r, 400));
+        assert.notEqual(await snapshot(), first, "the animation canvas changes between frames");
+
+        await page.waitForFunction(
+          () =>
+            document.getElementById("status")!.dataset.done === "true" ||
+            document.getElementById("status")!.dataset.error !== undefined,
+          { timeout: 240_000 },
+        );
+        const status = await page.$eval(
+          "#status",
+          (e) => ({
+            error: (e as HTMLElement).dataset.error,
+            lastEval: (e as HTMLElement).dataset.lastEval,
+            text: e.textContent,
+          }),
+        );
+        assert.equal(status.error, undefined, status.text ?? "");
+        assert.match(status.text ?? "", new RegExp(`Finished at step ${STEPS}`));
+        const evals = await page.$eval("#curve", (e) => Number((e as HTMLElement).dataset.evals));
+        assert.equal(evals, 2, "evaluations at 5000 and at the end");
+        const last = Number(status.lastEval);
+        assert.ok(last > -400, `the last evaluation ${last} passes −400 (random policies score about −1200)`);
+        assert.match(
+          await page.$eval("#compute", (e) => e.textContent ?? ""),
+          /fused engine, matrix products by wasm-simd/,
+        );
+        await page.screenshot({ path: new URL("web/dist/test-screenshot.png", root).pathname });
+
+        const files = await page.evaluate(async () => {
+          const all = await (globalThis as unknown as { rl: { files(): Promise<Record<string, unknown>> } })
+            .rl.files();
+          return { episodes: all["episodes.csv"], evals: all["evals.csv"] };
+        }) as { episodes: string; evals: string };
+        await cli;
+        assert.equal(files.episodes, await Deno.readTextFile(`${cliDir}/run/episodes.csv`), "episodes.csv");
+        assert.equal(files.evals, await Deno.readTextFile(`${cliDir}/run/evals.csv`), "evals.csv");
+        assert.deepEqual(errors, [], "no console errors");
+      } finally {
+        await browser.close();
+        await server.stop();
+        await Deno.remove(cliDir, { recursive: true }).catch(() => {});
+      }
+    },
+  });
+}
