@@ -5,7 +5,8 @@
  * animation canvas changes between frames, that the last evaluation passes a threshold, that nothing was
  * logged as an error, and that the run's `episodes.csv` and `evals.csv` are byte for byte those of
  * `deno task train` with the same choices on the same kernels (`TD3SAC_BLAS=off`: the engine's own
- * WebAssembly GEMM, which is what the browser runs). A screenshot is left at `web/dist/test-screenshot.png`.
+ * WebAssembly GEMM, which is what the browser runs). Then a short HalfCheetah-v5 run (MuJoCo's WebAssembly
+ * in the page's worker) is animated and compared with the CLI's the same way. A screenshot is left at `web/dist/test-screenshot.png`.
  * Without Chromium the test is skipped, with one line saying so.
  */
 /// <reference lib="dom" />
@@ -77,7 +78,7 @@ if (chromium === undefined) {
 } else {
   Deno.test({
     name:
-      "web app in Chromium: TD3 on Pendulum from the keyboard, live curve and animation, CLI's episodes.csv",
+      "web app in Chromium: TD3 on Pendulum from the keyboard and on HalfCheetah, live curve and animation, the CLI's episodes.csv",
     sanitizeResources: false,
     sanitizeOps: false,
     async fn() {
@@ -87,6 +88,25 @@ if (chromium === undefined) {
       // The CLI run of the same choices, on the browser's kernels, beside the browser's.
       const cli = run(
         ["task", "-q", "train", "--steps", String(STEPS), "--out", `${cliDir}/run`],
+        { TD3SAC_BLAS: "off", NO_COLOR: "1" },
+      );
+      // And HalfCheetah-v5 for a few updates: MuJoCo's WebAssembly in both, so the same bits again.
+      const cheetahFlags = ["--steps", "1500", "--random-steps", "1000", "--learning-starts", "1000"];
+      const cheetah = run(
+        [
+          "task",
+          "-q",
+          "train",
+          "--env",
+          "HalfCheetah-v5",
+          ...cheetahFlags,
+          "--eval-every",
+          "1500",
+          "--eval-episodes",
+          "1",
+          "--out",
+          `${cliDir}/cheetah`,
+        ],
         { TD3SAC_BLAS: "off", NO_COLOR: "1" },
       );
       const server = await serve();
@@ -163,6 +183,50 @@ if (chromium === undefined) {
         await cli;
         assert.equal(files.episodes, await Deno.readTextFile(`${cliDir}/run/episodes.csv`), "episodes.csv");
         assert.equal(files.evals, await Deno.readTextFile(`${cliDir}/run/evals.csv`), "evals.csv");
+        assert.deepEqual(errors, [], "no console errors");
+
+        // A MuJoCo task, started from the console with the CLI's flags as overrides.
+        await page.evaluate(() => {
+          (globalThis as unknown as { rl: { start(c: unknown): void } }).rl.start({
+            algo: "td3",
+            env: "HalfCheetah-v5",
+            overrides: {
+              steps: 1500,
+              randomSteps: 1000,
+              learningStarts: 1000,
+              evalEvery: 1500,
+              evalEpisodes: 1,
+            },
+          });
+        });
+        await page.waitForFunction(
+          () =>
+            document.getElementById("status")!.textContent!.includes("Finished at step 1500") ||
+            document.getElementById("status")!.dataset.error !== undefined,
+          { timeout: 240_000 },
+        );
+        const cheetahFiles = await page.evaluate(async () => {
+          const all = await (globalThis as unknown as { rl: { files(): Promise<Record<string, unknown>> } })
+            .rl.files();
+          return { episodes: all["episodes.csv"], evals: all["evals.csv"] };
+        }) as { episodes: string; evals: string };
+        await page.waitForFunction(() => Number(document.getElementById("episode")!.dataset.frame ?? 0) > 5, {
+          timeout: 60_000,
+        });
+        const cheetahShot = await snapshot();
+        await new Promise((r) => setTimeout(r, 400));
+        assert.notEqual(await snapshot(), cheetahShot, "the cheetah's animation changes between frames");
+        await cheetah;
+        assert.equal(
+          cheetahFiles.episodes,
+          await Deno.readTextFile(`${cliDir}/cheetah/episodes.csv`),
+          "HalfCheetah episodes.csv",
+        );
+        assert.equal(
+          cheetahFiles.evals,
+          await Deno.readTextFile(`${cliDir}/cheetah/evals.csv`),
+          "HalfCheetah evals.csv",
+        );
         assert.deepEqual(errors, [], "no console errors");
       } finally {
         await browser.close();

@@ -1,6 +1,7 @@
 /**
  * Build the web app into `web/dist/`: the page and the worker bundled for the browser by `deno bundle`,
- * the engine's `gemm.wasm` beside the worker (it fetches it from there), the HTML and CSS. The folder is
+ * the engine's `gemm.wasm` and MuJoCo's `mujoco.wasm` beside the worker (they are fetched from there), the
+ * HTML and CSS. The folder is
  * static: any static host can serve it (for WebAssembly threads and SharedArrayBuffer a host must send the
  * cross-origin isolation headers that `web/serve.ts` sends).
  *
@@ -26,15 +27,15 @@ for (const entry of ["main", "worker"]) {
     Deno.exit(1);
   }
 }
-for (
-  const [from, to] of [
-    ["web/index.html", "index.html"],
-    ["web/style.css", "style.css"],
-    ["src/engine/kernels/gemm.wasm", "gemm.wasm"],
-  ]
-) {
-  await Deno.copyFile(new URL(from, root), new URL(to, dist));
-}
+// MuJoCo's WebAssembly (10 MB), which its loader fetches from beside the worker script.
+const mujocoWasm = new URL("./mujoco.wasm", import.meta.resolve("@mujoco/mujoco"));
+const assets: [URL, string][] = [
+  [new URL("web/index.html", root), "index.html"],
+  [new URL("web/style.css", root), "style.css"],
+  [new URL("src/engine/kernels/gemm.wasm", root), "gemm.wasm"],
+  [mujocoWasm, "mujoco.wasm"],
+];
+for (const [from, to] of assets) await Deno.copyFile(from, new URL(to, dist));
 const sizes = [];
 for await (const f of Deno.readDir(dist)) {
   sizes.push(`${f.name} ${(await Deno.stat(new URL(f.name, dist))).size}`);

@@ -1,14 +1,15 @@
 /**
  * Painting a frame of an episode on a 2D canvas, with the SVG renderers' geometry and colours (Gymnasium's
  * conventions): the pendulum's rod turning about its pivot with the torque as an arc, the mountain car on
- * `sin(3x)` with the goal flag and the force as a bar. Each function clears and paints the whole canvas.
+ * `sin(3x)` with the goal flag and the force as a bar, a MuJoCo model's geom outlines as the SVG renderer
+ * projects and colours them, the camera following its torso. Each call clears and paints the whole canvas.
  *
  * @module
  */
 /// <reference lib="dom" />
 import { MOUNTAIN_CAR_TRACK, trackHeight } from "../src/report/render_mountain_car.ts";
 import { ROD_COLOR, TORQUE_COLOR } from "../src/report/render_pendulum.ts";
-import type { Frame, MountainCarFrame, PendulumFrame } from "./frames.ts";
+import type { Frame, MountainCarFrame, MujocoFrame, PendulumFrame } from "./frames.ts";
 
 const INK = "#222";
 const MUTED = "#777";
@@ -115,6 +116,65 @@ function mountainCar(ctx: CanvasRenderingContext2D, w: number, h: number, f: Mou
   bar(ctx, w / 2, h - 40, Math.min(150, w / 3), f.force, 1);
 }
 
+function mujoco(ctx: CanvasRenderingContext2D, w: number, h: number, f: MujocoFrame) {
+  const [u0, v0, u1, v1] = f.box;
+  const room = h - 30;
+  const scale = Math.min(w / (u1 - u0), room / (v1 - v0));
+  // u − focus at the centre, v up; the box's top at the canvas's top.
+  const x = (u: number) => w / 2 + (u - f.focus - (u0 + u1) / 2) * scale;
+  const y = (v: number) => (v1 - v) * scale + (room - (v1 - v0) * scale) / 2;
+  if (f.ground) {
+    ctx.fillStyle = "#f3efe6";
+    ctx.fillRect(0, y(0), w, h - y(0));
+    ctx.strokeStyle = "#737373";
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.moveTo(0, y(0));
+    ctx.lineTo(w, y(0));
+    ctx.stroke();
+    // Ticks every metre, so that motion shows when the camera follows.
+    ctx.fillStyle = "#8c8c8c";
+    for (let m = Math.ceil(f.focus + u0); m <= f.focus + u1; m++) ctx.fillRect(x(m) - 0.5, y(0), 1, 6);
+  }
+  for (const { shape, color } of f.shapes) {
+    ctx.fillStyle = color;
+    ctx.strokeStyle = color;
+    ctx.beginPath();
+    switch (shape.kind) {
+      case "segment":
+        ctx.lineCap = "round";
+        ctx.lineWidth = Math.max(1, 2 * shape.radius * scale);
+        ctx.moveTo(x(shape.a[0]), y(shape.a[1]));
+        ctx.lineTo(x(shape.b[0]), y(shape.b[1]));
+        ctx.stroke();
+        break;
+      case "circle":
+        ctx.arc(x(shape.center[0]), y(shape.center[1]), shape.radius * scale, 0, 2 * Math.PI);
+        ctx.fill();
+        break;
+      case "polygon":
+        shape.points.forEach(([u, v], i) => i === 0 ? ctx.moveTo(x(u), y(v)) : ctx.lineTo(x(u), y(v)));
+        ctx.closePath();
+        ctx.fill();
+        break;
+      case "ellipse": {
+        const { center: [cu, cv], major, minor } = shape;
+        ctx.ellipse(
+          x(cu),
+          y(cv),
+          Math.hypot(...major) * scale,
+          Math.hypot(...minor) * scale,
+          -Math.atan2(major[1], major[0]),
+          0,
+          2 * Math.PI,
+        );
+        ctx.fill();
+        break;
+      }
+    }
+  }
+}
+
 /**
  * Paint one frame.
  *
@@ -135,6 +195,7 @@ export function drawFrame(
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, width, height);
   if (frame.kind === "pendulum") pendulum(ctx, width, height, frame);
-  else mountainCar(ctx, width, height, frame);
+  else if (frame.kind === "mountain-car") mountainCar(ctx, width, height, frame);
+  else mujoco(ctx, width, height, frame);
   caption(ctx, width, height, label);
 }

@@ -76,7 +76,9 @@ let returns: number[] = [];
 function animate(now: number) {
   requestAnimationFrame(animate);
   if (playing === undefined) return;
-  const i = Math.min(playing.frames.length - 1, Math.floor((now - playing.started) / 1000 / playing.dt));
+  // An animation frame's time can precede the moment the episode arrived: clamp to its first frame.
+  const elapsed = Math.max(0, now - playing.started) / 1000;
+  const i = Math.min(playing.frames.length - 1, Math.floor(elapsed / playing.dt));
   const frame = playing.frames[i];
   const [ctx, w, h] = context(episodeCanvas);
   drawFrame(

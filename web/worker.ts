@@ -20,7 +20,11 @@ import { engineGemm, matrixProducts, useBackend } from "../src/runtime/backend.t
 import { decodePolicy, type Policy } from "../src/runtime/policy.ts";
 import { evaluate } from "../src/train/evaluate.ts";
 import { evaluationKeys, type Progress, type RunWriter, train } from "../src/train/train.ts";
-import { ANIMATED, framesOf } from "./frames.ts";
+import { mujocoEngine } from "../src/envs/mujoco/engine.ts";
+import type { MujocoState } from "../src/envs/mujoco/mujoco_env.ts";
+import { mujocoScene } from "../src/envs/mujoco/scene.ts";
+import { mujocoTask } from "../src/envs/mujoco/tasks.ts";
+import { ANIMATED, type Frame, framesOf, mujocoFrames } from "./frames.ts";
 import type { EpisodePoint, EvalPoint, Reply, Request } from "./protocol.ts";
 
 const port = self as unknown as {
@@ -57,13 +61,25 @@ const memoryWriter = (into: Map<string, Uint8Array | string>): RunWriter => ({
   },
 });
 
+/** Whether the page can animate an environment. */
+const animated = (env: string) => ANIMATED[env] !== undefined || mujocoTask(env) !== undefined;
+
 /** Roll out one episode of `act` and post its frames, if the environment is animated. */
 function postEpisode(env: string, seed: number, step: number, act: (o: Float32Array) => Float32Array) {
   episodeWanted = false;
-  const dt = ANIMATED[env];
-  if (dt === undefined) return;
+  if (!animated(env)) return;
   const key = foldIn(keyFromSeed(seed), 1_000_000 + episodesShown++);
-  const frames = framesOf(env, rollout(openEnv(env), act, key));
+  const episode = rollout(openEnv(env), act, key);
+  const task = mujocoTask(env);
+  let frames: Frame[] | undefined;
+  let dt = ANIMATED[env];
+  if (task !== undefined) {
+    const scene = mujocoScene(mujocoEngine()!, task, episode.states as readonly MujocoState[]);
+    frames = mujocoFrames(scene, [0, ...episode.rewards]);
+    dt = scene.dt;
+  } else {
+    frames = framesOf(env, episode);
+  }
   if (frames !== undefined) post({ type: "episode", env, step, frames, dt });
 }
 
@@ -155,9 +171,11 @@ async function watch(request: Extract<Request, { type: "watch" }>) {
   if (E.isLeft(decoded)) throw new Error(decoded.left);
   const policy = decoded.right;
   const env = policy.config.env;
-  if (ANIMATED[env] === undefined) {
+  if (!animated(env)) {
     policy.dispose();
-    throw new Error(`this page animates ${Object.keys(ANIMATED).join(" and ")}; the policy is for ${env}`);
+    throw new Error(
+      `this page animates Pendulum, MountainCar and the MuJoCo tasks; the policy is for ${env}`,
+    );
   }
   await prepareEnv(env);
   watched?.dispose();
