@@ -125,6 +125,11 @@ if (chromium === undefined) {
         page.on("pageerror", (e) => errors.push(String(e)));
         await page.goto(server.url, { waitUntil: "load" });
         assert.equal(await page.title(), "TD3 and SAC, training in your browser");
+        // Readable on a phone: at 390 px nothing runs off the side.
+        await page.setViewport({ width: 390, height: 844 });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+        assert.ok(overflow <= 0, `the page is ${overflow} px wider than a 390 px screen`);
+        await page.setViewport({ width: 1000, height: 760 });
 
         // Keyboard only: set the budget, then Tab to Start and press Enter.
         await page.click("#steps", { count: 3 });
@@ -184,6 +189,27 @@ if (chromium === undefined) {
         assert.equal(files.episodes, await Deno.readTextFile(`${cliDir}/run/episodes.csv`), "episodes.csv");
         assert.equal(files.evals, await Deno.readTextFile(`${cliDir}/run/evals.csv`), "evals.csv");
         assert.deepEqual(errors, [], "no console errors");
+
+        // The CLI's policy file, loaded to watch: evaluated on the run's evaluation keys (seed 0, 10
+        // episodes), it scores what the CLI's last evaluation scored.
+        const input = await page.$("#policy");
+        await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(
+          `${cliDir}/run/policy.safetensors`,
+        );
+        await page.waitForFunction(
+          () => document.getElementById("status")!.textContent!.startsWith("Watching"),
+          {
+            timeout: 60_000,
+          },
+        );
+        const watching = await page.$eval("#status", (e) => e.textContent ?? "");
+        const cliLast = (await Deno.readTextFile(`${cliDir}/run/evals.csv`)).trim().split("\n").at(-1)!.split(
+          ",",
+        );
+        assert.match(
+          watching,
+          new RegExp(`Watching a td3 policy on Pendulum-v1: evaluation ${Number(cliLast[1]).toFixed(1)} `),
+        );
 
         // A MuJoCo task, started from the console with the CLI's flags as overrides.
         await page.evaluate(() => {
