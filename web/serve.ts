@@ -8,7 +8,14 @@
  */
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ args: Deno.args, options: { port: { type: "string" } } });
+const USAGE = "usage: deno task web [--port N]";
+let values: { port?: string };
+try {
+  ({ values } = parseArgs({ args: Deno.args, options: { port: { type: "string" } } }));
+} catch (e) {
+  console.error(`error: ${e instanceof Error ? e.message : e}; ${USAGE}`);
+  Deno.exit(2);
+}
 const port = Number(values.port ?? 8000); // 0: any free port (the line printed says which)
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`error: --port must be an integer in [0, 65535], got ${values.port}`);
@@ -57,8 +64,16 @@ export async function respond(pathname: string): Promise<Response> {
   }
 }
 
-Deno.serve({
-  port,
-  hostname: "127.0.0.1",
-  onListen: ({ port }) => console.log(`serving web/dist at http://127.0.0.1:${port}/`),
-}, (request) => respond(new URL(request.url).pathname));
+try {
+  Deno.serve({
+    port,
+    hostname: "127.0.0.1",
+    onListen: ({ port }) => console.log(`serving web/dist at http://127.0.0.1:${port}/`),
+  }, (request) => respond(new URL(request.url).pathname));
+} catch (e) {
+  const why = e instanceof Deno.errors.AddrInUse
+    ? `port ${port} is in use (--port N for another)`
+    : String(e);
+  console.error(`error: cannot serve on 127.0.0.1:${port}: ${why}`);
+  Deno.exit(1);
+}
