@@ -1,0 +1,74 @@
+/**
+ * The MuJoCo results table of docs/results.md from finished run folders: for each run, the TD3 paper's
+ * metric (the maximum over evaluations of the evaluation mean, and where it was), the mean of the last 10
+ * evaluations, the final evaluation and the wall time, beside the published numbers of the TD3 paper
+ * (Fujimoto et al. 2018, Table 1: Gym v1 tasks, prior versions of these), CleanRL's v4 reports and the
+ * SB3 zoo's v3 rows. With `--curves DIR` each run's learning curve is copied to `DIR/ALGO_ENV_seedN.svg`.
+ *
+ *     deno run -A bench/mujoco_results.ts runs/td3-HalfCheetah-v5-seed0 [...] [--curves docs]
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+
+/** Published means (± spread where given), by algorithm and task. */
+const REFERENCES: Record<string, Record<string, { paper?: string; cleanrl?: string; zoo?: string }>> = {
+  td3: {
+    "HalfCheetah-v5": { paper: "9636 ± 859", cleanrl: "9583", zoo: "9656 ± 970" },
+    "Hopper-v5": { paper: "3564 ± 115", cleanrl: "3135", zoo: "3606 ± 4" },
+    "Walker2d-v5": { paper: "4683 ± 540", cleanrl: "4058", zoo: "4718 ± 46" },
+    "Ant-v5": { paper: "4372 ± 1000", zoo: "5813 ± 590" },
+  },
+  sac: {
+    "HalfCheetah-v5": { zoo: "9536 ± 101" },
+    "Hopper-v5": { zoo: "2326 ± 1130" },
+    "Walker2d-v5": { zoo: "3863 ± 254" },
+    "Ant-v5": { zoo: "4616 ± 1354" },
+  },
+};
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  allowPositionals: true,
+  options: { curves: { type: "string" } },
+});
+if (positionals.length === 0) {
+  console.error("usage: deno run -A bench/mujoco_results.ts RUN_DIR... [--curves DIR]");
+  Deno.exit(2);
+}
+
+const rows = (text: string) => text.trim().split("\n").slice(1).map((line) => line.split(",").map(Number));
+
+console.log(
+  "| task | algorithm | seed | steps | max eval mean (at step) | mean of last 10 evals | final eval | wall time | TD3 paper (v1) | CleanRL (v4) | SB3 zoo (v3) |",
+);
+console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+for (const dir of positionals) {
+  try {
+    const config = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
+    const evals = rows(await Deno.readTextFile(`${dir}/evals.csv`));
+    const timing = rows(await Deno.readTextFile(`${dir}/timing.csv`));
+    const best = evals.reduce((b, e) => (e[1] > b[1] ? e : b));
+    const last10 = evals.slice(-10);
+    const meanLast = last10.reduce((s, e) => s + e[1], 0) / last10.length;
+    const final = evals.at(-1)!;
+    const hours = (timing.at(-1)?.[1] ?? NaN) / 3600;
+    const ref = REFERENCES[config.algo]?.[config.env] ?? {};
+    console.log(
+      `| ${config.env} | ${config.algo.toUpperCase()} | ${config.seed} | ${final[0]} | ${
+        best[1].toFixed(1)
+      } (${best[0]}) | ` +
+        `${meanLast.toFixed(1)} | ${final[1].toFixed(1)} ± ${final[2].toFixed(1)} | ${
+          hours.toFixed(2)
+        } h | ` +
+        `${ref.paper ?? "–"} | ${ref.cleanrl ?? "–"} | ${ref.zoo ?? "–"} |`,
+    );
+    if (values.curves !== undefined) {
+      const name = `${config.algo}_${config.env.replace(/-v\d+$/, "").toLowerCase()}_seed${config.seed}.svg`;
+      await Deno.copyFile(`${dir}/learning_curve.svg`, `${values.curves}/${name}`);
+    }
+  } catch (e) {
+    console.error(`error: ${dir}: ${e instanceof Error ? e.message : e}`);
+    Deno.exit(1);
+  }
+}
