@@ -41,8 +41,9 @@ interface Run {
   stopping: boolean;
   /** Resolves the pending `idle` promise of a paused run. */
   wake?: () => void;
-  /** The current policy, valid while the loop waits (see the module doc). */
+  /** The current policy, valid while the loop waits (see the module doc), and its step. */
   act?: (observation: Float32Array) => Float32Array;
+  step: number;
 }
 
 let run: Run | undefined;
@@ -99,7 +100,7 @@ async function start(request: Extract<Request, { type: "start" }>) {
   watched?.dispose();
   watched = undefined;
   files = new Map();
-  const current: Run = { config, paused: false, stopping: false };
+  const current: Run = { config, paused: false, stopping: false, step: 0 };
   run = current;
   const compute = config.backend === "engine"
     ? `fused engine, matrix products by ${await matrixProducts(config.backend)}, 1 thread`
@@ -114,6 +115,7 @@ async function start(request: Extract<Request, { type: "start" }>) {
       evals.push({ step: p.evaluation.totalSteps, mean: p.evaluation.mean, std: p.evaluation.std });
     }
     current.act = (o) => p.act(o, 1);
+    current.step = p.totalSteps;
     const now = performance.now();
     if (now - lastPost > 100 || p.evaluation !== undefined || p.totalSteps === p.steps) {
       post({
@@ -217,7 +219,7 @@ port.onmessage = (event) => {
       episodeWanted = true;
       // While a run waits (paused), its policy can act now; a running one answers at its next step.
       if (run?.paused && run.act !== undefined) {
-        postEpisode(run.config.env, run.config.seed, -1, run.act);
+        postEpisode(run.config.env, run.config.seed, run.step, run.act);
       } else if (run === undefined && watched !== undefined) {
         postEpisode(watched.config.env, watched.config.seed, watched.config.steps, (o) => watched!.act(o));
       }
