@@ -145,6 +145,23 @@ if (chromium === undefined) {
             timeout: 120_000,
           },
         );
+        // Pause holds the run (no progress while paused), Resume continues it.
+        await page.click("#pause");
+        await page.waitForFunction(() => document.getElementById("status")!.textContent!.endsWith("paused"));
+        const held = await page.$eval("#status", (e) => e.textContent);
+        await new Promise((r) => setTimeout(r, 600));
+        assert.equal(
+          await page.$eval("#status", (e) => e.textContent),
+          held,
+          "a paused run makes no progress",
+        );
+        assert.equal(await page.$eval("#pause", (e) => e.textContent), "Resume");
+        await page.click("#pause");
+        await page.waitForFunction(
+          (held) => document.getElementById("status")!.textContent !== held,
+          {},
+          held,
+        );
         // The animation plays: two snapshots of its canvas, some frames apart, differ.
         await page.waitForFunction(() => document.getElementById("episode")!.dataset.frame !== undefined, {
           timeout: 60_000,
