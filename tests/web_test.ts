@@ -207,6 +207,19 @@ if (chromium === undefined) {
         assert.equal(files.evals, await Deno.readTextFile(`${cliDir}/run/evals.csv`), "evals.csv");
         assert.deepEqual(errors, [], "no console errors");
 
+        // The page's download button gives the same file.
+        const downloads = `${cliDir}/downloads`;
+        await Deno.mkdir(downloads);
+        const cdp = await page.createCDPSession();
+        await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+        await page.click('button[data-file="episodes.csv"]');
+        let downloaded: string | undefined;
+        for (let i = 0; i < 100 && downloaded === undefined; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          downloaded = await Deno.readTextFile(`${downloads}/episodes.csv`).catch(() => undefined);
+        }
+        assert.equal(downloaded, files.episodes, "the downloaded episodes.csv");
+
         // The CLI's policy file, loaded to watch: evaluated on the run's evaluation keys (seed 0, 10
         // episodes), it scores what the CLI's last evaluation scored.
         const input = await page.$("#policy");
