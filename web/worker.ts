@@ -62,6 +62,13 @@ const memoryWriter = (into: Map<string, Uint8Array | string>): RunWriter => ({
   },
 });
 
+/** The environments the animations roll out on, one per id for the worker's life (MuJoCo's hold a model). */
+const viewEnvs = new Map<string, ReturnType<typeof openEnv>>();
+const viewEnv = (env: string) => {
+  if (!viewEnvs.has(env)) viewEnvs.set(env, openEnv(env));
+  return viewEnvs.get(env)!;
+};
+
 /** Whether the page can animate an environment. */
 const animated = (env: string) => ANIMATED[env] !== undefined || mujocoTask(env) !== undefined;
 
@@ -70,7 +77,7 @@ function postEpisode(env: string, seed: number, step: number, act: (o: Float32Ar
   episodeWanted = false;
   if (!animated(env)) return;
   const key = foldIn(keyFromSeed(seed), 1_000_000 + episodesShown++);
-  const episode = rollout(openEnv(env), act, key);
+  const episode = rollout(viewEnv(env), act, key);
   const task = mujocoTask(env);
   let frames: Frame[] | undefined;
   let dt = ANIMATED[env];
