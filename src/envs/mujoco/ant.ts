@@ -27,8 +27,7 @@
  *
  * @module
  */
-import { normal, split, uniform } from "../../core/rng.ts";
-import { float32ControlCost, type MujocoFrame, type MujocoTask, sumOfSquares } from "./task.ts";
+import { float32ControlCost, type MujocoFrame, type MujocoTask, noisyReset, sumOfSquares } from "./task.ts";
 
 /** The ant's MJCF (values from Gymnasium's `ant.xml`). */
 export const ANT_XML = `
@@ -135,15 +134,7 @@ export const ant: MujocoTask = {
   actionLow: [-1, -1, -1, -1, -1, -1, -1, -1],
   actionHigh: [1, 1, 1, 1, 1, 1, 1, 1],
   contactForces: true,
-  reset: (key, init) => {
-    const [kq, kv] = split(key, 2);
-    const noise = uniform(kq, init.qpos.length, { low: -RESET_NOISE, high: RESET_NOISE });
-    const velocity = normal(kv, init.qvel.length);
-    return {
-      qpos: init.qpos.map((q, i) => q + noise[i]),
-      qvel: init.qvel.map((v, i) => v + RESET_NOISE * velocity[i]),
-    };
-  },
+  reset: noisyReset(RESET_NOISE, "normal"),
   carry: (frame) => [frame.xpos[3 * TORSO], frame.xpos[3 * TORSO + 1]],
   observe: (frame) => {
     const { qpos, qvel, cfrc_ext } = frame;

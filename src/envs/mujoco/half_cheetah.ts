@@ -15,8 +15,7 @@
  *
  * @module
  */
-import { normal, split, uniform } from "../../core/rng.ts";
-import { float32ControlCost, type MujocoTask } from "./task.ts";
+import { float32ControlCost, type MujocoTask, noisyReset } from "./task.ts";
 
 /** The half cheetah's MJCF (values from Gymnasium's `half_cheetah.xml`). */
 export const HALF_CHEETAH_XML = `
@@ -88,15 +87,7 @@ export const halfCheetah: MujocoTask = {
   actionLow: [-1, -1, -1, -1, -1, -1],
   actionHigh: [1, 1, 1, 1, 1, 1],
   contactForces: false,
-  reset: (key, init) => {
-    const [kq, kv] = split(key, 2);
-    const noise = uniform(kq, init.qpos.length, { low: -RESET_NOISE, high: RESET_NOISE });
-    const velocity = normal(kv, init.qvel.length);
-    return {
-      qpos: init.qpos.map((q, i) => q + noise[i]),
-      qvel: init.qvel.map((v, i) => v + RESET_NOISE * velocity[i]),
-    };
-  },
+  reset: noisyReset(RESET_NOISE, "normal"),
   observe: (frame) => [...frame.qpos.subarray(1), ...frame.qvel],
   outcome: (before, after, action) => ({
     reward: (after.qpos[0] - before.qpos[0]) / DT - float32ControlCost(CTRL_COST, action),

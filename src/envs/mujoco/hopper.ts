@@ -20,8 +20,7 @@
  *
  * @module
  */
-import { split, uniform } from "../../core/rng.ts";
-import { float32ControlCost, type MujocoFrame, type MujocoTask } from "./task.ts";
+import { float32ControlCost, type MujocoFrame, type MujocoTask, noisyReset } from "./task.ts";
 
 /** The hopper's MJCF (values from Gymnasium's `hopper.xml`). */
 export const HOPPER_XML = `
@@ -91,13 +90,7 @@ export const hopper: MujocoTask = {
   actionLow: [-1, -1, -1],
   actionHigh: [1, 1, 1],
   contactForces: false,
-  reset: (key, init) => {
-    const [kq, kv] = split(key, 2);
-    const bounds = { low: -RESET_NOISE, high: RESET_NOISE };
-    const qpos = uniform(kq, init.qpos.length, bounds);
-    const qvel = uniform(kv, init.qvel.length, bounds);
-    return { qpos: init.qpos.map((q, i) => q + qpos[i]), qvel: init.qvel.map((v, i) => v + qvel[i]) };
-  },
+  reset: noisyReset(RESET_NOISE, "uniform"),
   observe: (frame) => [
     ...frame.qpos.subarray(1),
     ...Array.from(frame.qvel, (v) => Math.min(VELOCITY_CLIP, Math.max(-VELOCITY_CLIP, v))),

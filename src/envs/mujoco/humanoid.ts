@@ -30,11 +30,11 @@
  *
  * @module
  */
-import { split, uniform } from "../../core/rng.ts";
 import {
   type MujocoConstants,
   type MujocoFrame,
   type MujocoTask,
+  noisyReset,
   pairwiseSum,
   sumOfSquares,
 } from "./task.ts";
@@ -194,13 +194,7 @@ export const humanoid: MujocoTask = {
   actionLow: Array(17).fill(-0.4),
   actionHigh: Array(17).fill(0.4),
   contactForces: true,
-  reset: (key, init) => {
-    const [kq, kv] = split(key, 2);
-    const bounds = { low: -RESET_NOISE, high: RESET_NOISE };
-    const qpos = uniform(kq, init.qpos.length, bounds);
-    const qvel = uniform(kv, init.qvel.length, bounds);
-    return { qpos: init.qpos.map((q, i) => q + qpos[i]), qvel: init.qvel.map((v, i) => v + qvel[i]) };
-  },
+  reset: noisyReset(RESET_NOISE, "uniform"),
   carry: (frame, model) => massCentre(frame, model),
   observe: (frame) => {
     const out = new Float64Array(OBSERVATION_SIZE);

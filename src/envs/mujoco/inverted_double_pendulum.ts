@@ -22,8 +22,7 @@
  *
  * @module
  */
-import { normal, split, uniform } from "../../core/rng.ts";
-import type { MujocoTask } from "./task.ts";
+import { type MujocoTask, noisyReset } from "./task.ts";
 
 /** The double cart-pole's MJCF (values from Gymnasium's `inverted_double_pendulum.xml`). */
 export const INVERTED_DOUBLE_PENDULUM_XML = `
@@ -77,15 +76,7 @@ export const invertedDoublePendulum: MujocoTask = {
   actionLow: [-1],
   actionHigh: [1],
   contactForces: false,
-  reset: (key, init) => {
-    const [kq, kv] = split(key, 2);
-    const qpos = uniform(kq, init.qpos.length, { low: -RESET_NOISE, high: RESET_NOISE });
-    const qvel = normal(kv, init.qvel.length);
-    return {
-      qpos: init.qpos.map((q, i) => q + qpos[i]),
-      qvel: init.qvel.map((v, i) => v + RESET_NOISE * qvel[i]),
-    };
-  },
+  reset: noisyReset(RESET_NOISE, "normal"),
   observe: ({ qpos, qvel, qfrc_constraint }) => [
     qpos[0],
     Math.sin(qpos[1]),

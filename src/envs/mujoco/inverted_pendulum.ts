@@ -18,8 +18,7 @@
  *
  * @module
  */
-import { split, uniform } from "../../core/rng.ts";
-import type { MujocoTask } from "./task.ts";
+import { type MujocoTask, noisyReset } from "./task.ts";
 
 /** The cart-pole's MJCF (values from Gymnasium's `inverted_pendulum.xml`; angles in degrees). */
 export const INVERTED_PENDULUM_XML = `
@@ -63,13 +62,7 @@ export const invertedPendulum: MujocoTask = {
   actionLow: [-3],
   actionHigh: [3],
   contactForces: false,
-  reset: (key, init) => {
-    const [kq, kv] = split(key, 2);
-    const bounds = { low: -RESET_NOISE, high: RESET_NOISE };
-    const qpos = uniform(kq, init.qpos.length, bounds);
-    const qvel = uniform(kv, init.qvel.length, bounds);
-    return { qpos: init.qpos.map((q, i) => q + qpos[i]), qvel: init.qvel.map((v, i) => v + qvel[i]) };
-  },
+  reset: noisyReset(RESET_NOISE, "uniform"),
   observe: (frame) => [...frame.qpos, ...frame.qvel],
   outcome: (_before, after) => {
     const finite = after.qpos.every(Number.isFinite) && after.qvel.every(Number.isFinite);

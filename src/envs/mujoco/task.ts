@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Key } from "../../core/rng.ts";
+import { type Key, normal, split, uniform } from "../../core/rng.ts";
 
 /**
  * The arrays of MuJoCo's data a task reads, after a forward pass (as `mj_step` leaves them: the positions
@@ -208,4 +208,39 @@ export function pairwiseSum(x: ArrayLike<number>, start = 0, n = x.length - star
  */
 export function sumOfSquares(x: ArrayLike<number>): number {
   return pairwiseSum(Array.from(x, (v) => v * v));
+}
+
+/**
+ * The reset of most of Gymnasium's v5 tasks: positions `qpos0 + U(−scale, scale)`, velocities
+ * `U(−scale, scale)` or `scale · N(0, 1)`, from the reset key split in two (positions, velocities).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keyFromSeed } from "../../core/rng.ts";
+ * import { noisyReset } from "./task.ts";
+ *
+ * const reset = noisyReset(0.1, "normal");
+ * const start = reset(keyFromSeed(0), { qpos: new Float64Array(2), qvel: new Float64Array(2) });
+ * assert.ok(Array.from(start.qpos).every((q) => Math.abs(q) <= 0.1));
+ * ```
+ *
+ * @param scale the noise scale (Gymnasium's `reset_noise_scale`)
+ * @param velocities how velocities are drawn: uniform like the positions, or normal with σ = scale
+ * @returns the task's `reset`
+ */
+export function noisyReset(scale: number, velocities: "uniform" | "normal"): MujocoTask["reset"] {
+  return (key, init) => {
+    const [kq, kv] = split(key, 2);
+    const bounds = { low: -scale, high: scale };
+    const qpos = uniform(kq, init.qpos.length, bounds);
+    const qvel = velocities === "uniform"
+      ? uniform(kv, init.qvel.length, bounds)
+      : normal(kv, init.qvel.length);
+    const weight = velocities === "uniform" ? 1 : scale;
+    return {
+      qpos: init.qpos.map((q, i) => q + qpos[i]),
+      qvel: init.qvel.map((v, i) => v + weight * qvel[i]),
+    };
+  };
 }
