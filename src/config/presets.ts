@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { MUJOCO_ENV_IDS } from "./env_ids.ts";
 import type {
   Algo,
   CommonHyperparameters,
@@ -179,16 +180,7 @@ const MUJOCO_SAC: SacHyperparameters = {
 };
 
 /** The MuJoCo tasks (their presets and run lengths are shared). */
-const MUJOCO_IDS = [
-  "HalfCheetah-v5",
-  "Hopper-v5",
-  "Walker2d-v5",
-  "Ant-v5",
-  "Humanoid-v5",
-  "InvertedPendulum-v5",
-  "InvertedDoublePendulum-v5",
-  "Reacher-v5",
-] as const;
+const MUJOCO_IDS = MUJOCO_ENV_IDS;
 
 const MOUNTAIN_CAR = { hidden: [64, 64], gamma: 0.99, randomSteps: 0, learningStarts: 1000 } as const;
 
