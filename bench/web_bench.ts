@@ -11,15 +11,10 @@
  * @module
  */
 /// <reference lib="dom" />
+import { findChromium, serveDist } from "../web/_harness.ts";
 
 const root = new URL("../", import.meta.url);
-const chromium = [Deno.env.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => {
-  try {
-    return p !== undefined && Deno.statSync(p).isFile;
-  } catch {
-    return false;
-  }
-});
+const chromium = findChromium();
 if (chromium === undefined) {
   console.log("web bench skipped: no Chromium here (install Debian's chromium or set $CHROMIUM)");
   Deno.exit(0);
@@ -69,15 +64,8 @@ async function cli(env: Record<string, string>): Promise<{ seconds: number; fina
 }
 
 await deno(["run", "-A", "web/build.ts"]);
-const server = new Deno.Command(Deno.execPath(), {
-  args: ["run", "--allow-read", "--allow-net=127.0.0.1", "web/serve.ts", "--port", "0"],
-  cwd: root.pathname,
-  stdout: "piped",
-}).spawn();
-const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let banner = "";
-while (!/http:\/\/\S+\//.test(banner)) banner += (await reader.read()).value ?? "";
-const url = banner.match(/http:\/\/\S+\//)![0];
+const server = await serveDist();
+const url = server.url;
 
 const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ["--no-sandbox"] });
 const page = await browser.newPage();
@@ -126,8 +114,7 @@ const result = await page.evaluate(() => {
   };
 });
 await browser.close();
-server.kill();
-await reader.cancel();
+await server.stop();
 
 const browserSeconds = Number(/in ([\d.]+) s/.exec(result.status)?.[1]);
 const blas = await cli({});

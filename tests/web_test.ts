@@ -11,21 +11,10 @@
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
+import { findChromium, serveDist } from "../web/_harness.ts";
 
 const root = new URL("../", import.meta.url);
 const STEPS = 7000;
-
-function findChromium(): string | undefined {
-  const candidates = [Deno.env.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  return candidates.find((path) => {
-    if (path === undefined) return false;
-    try {
-      return Deno.statSync(path).isFile;
-    } catch {
-      return false;
-    }
-  });
-}
 
 const chromium = findChromium();
 
@@ -41,32 +30,6 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<st
   const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   assert.equal(out.code, 0, `deno ${args.join(" ")} failed:\n${text}`);
   return text;
-}
-
-/** Start `web/serve.ts` on a free port; resolves with its URL and a way to stop it. */
-async function serve(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-net=127.0.0.1", "web/serve.ts", "--port", "0"],
-    cwd: root.pathname,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/http:\/\/\S+\//.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`web/serve.ts exited: ${text}`);
-    text += value;
-  }
-  const url = text.match(/http:\/\/\S+\//)![0];
-  return {
-    url,
-    stop: async () => {
-      child.kill();
-      await reader.cancel();
-      await child.status;
-    },
-  };
 }
 
 if (chromium === undefined) {
@@ -109,7 +72,7 @@ if (chromium === undefined) {
         ],
         { TD3SAC_BLAS: "off", NO_COLOR: "1" },
       );
-      const server = await serve();
+      const server = await serveDist();
       const browser = await puppeteer.launch({
         executablePath: chromium,
         headless: true,

@@ -9,6 +9,7 @@
  */
 /// <reference lib="dom" />
 import { parseArgs } from "node:util";
+import { findChromium, serveDist } from "../web/_harness.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -17,7 +18,7 @@ const { values } = parseArgs({
 const at = Number(values.at ?? 12000);
 const root = new URL("../", import.meta.url);
 const out = new URL(values.out ?? "docs/web_app.png", root).pathname;
-const chromium = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
+const chromium = findChromium() ?? "/usr/bin/chromium";
 const { default: puppeteer } = await import("puppeteer-core");
 
 const build = await new Deno.Command(Deno.execPath(), {
@@ -26,19 +27,12 @@ const build = await new Deno.Command(Deno.execPath(), {
 })
   .output();
 if (build.code !== 0) Deno.exit(1);
-const server = new Deno.Command(Deno.execPath(), {
-  args: ["run", "--allow-read", "--allow-net=127.0.0.1", "web/serve.ts", "--port", "0"],
-  cwd: root.pathname,
-  stdout: "piped",
-}).spawn();
-const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let banner = "";
-while (!/http:\/\/\S+\//.test(banner)) banner += (await reader.read()).value ?? "";
+const server = await serveDist();
 const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ["--no-sandbox"] });
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1040, height: 700, deviceScaleFactor: 1 });
-  await page.goto(banner.match(/http:\/\/\S+\//)![0], { waitUntil: "load" });
+  await page.goto(server.url, { waitUntil: "load" });
   await page.click("#start");
   await page.waitForFunction(
     (at: number) =>
@@ -53,6 +47,5 @@ try {
   console.log(`${out}: ${await page.$eval("#status", (e) => e.textContent)}`);
 } finally {
   await browser.close();
-  server.kill();
-  await reader.cancel();
+  await server.stop();
 }
