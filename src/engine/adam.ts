@@ -9,11 +9,14 @@
  * `fround`, per element, Adam (Kingma & Ba 2015, Algorithm 1) is
  *
  * ```
- * m' = f(f(m·β₁) + f(g·(1−β₁)))
- * v' = f(f(v·β₂) + f(f(g·g)·(1−β₂)))
+ * m' = z(f(f(m·β₁) + f(g·(1−β₁))))
+ * v' = z(f(f(v·β₂) + f(f(g·g)·(1−β₂))))
  * u  = f(f(m'/c₁) / f(f(f(√v')/√c₂) + ε))     c₁ = 1 − β₁^t,  √c₂ = √(1 − β₂^t)
  * p' = f(p + f(u·(−lr)))
  * ```
+ *
+ * where z flushes a moment below 2⁻¹²⁶ in magnitude to +0, as the reference does (its `flushSubnormal`,
+ * which says why: subnormal operands are slow on x86, and WebAssembly cannot turn them off).
  *
  * Each of +, ·, / and √ on float32 inputs computed in float64 and rounded once is the correctly rounded
  * float32 result, so this equals tfjs's cpu backend bit for bit (and the wasm backend's, see the tests).

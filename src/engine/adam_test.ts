@@ -105,6 +105,43 @@ Deno.test("adamStep equals tfjs adam + applyUpdates bit for bit over 50 steps (w
   await withBackend("wasm", checkAgainstReference);
 });
 
+/**
+ * A gradient that stops: 5 steps of random gradients, then `quiet` steps of zeros on the first 8 elements
+ * (a ReLU unit that no longer fires), random on the rest.
+ */
+function stoppingGradients(next: () => number, quiet: number): Float32Array[] {
+  return Array.from({ length: 5 + quiet }, (_, t) => {
+    const g = randomArena(next);
+    if (t >= 5) g.fill(0, 0, 8);
+    return g;
+  });
+}
+
+function checkFlushAgainstReference(): void {
+  const next = generator(99);
+  const p0 = randomArena(next);
+  // After ~800 quiet steps m (×0.9 per step) has fallen through 2⁻¹²⁶; v (×0.999) has not.
+  const grads = stoppingGradients(next, 900);
+  const want = referenceAdam({ lr: 1e-3 }, p0, grads);
+  const got = engineAdam({ lr: 1e-3 }, p0, grads);
+  assert.deepEqual(got.m, want.m);
+  assert.deepEqual(got.v, want.v);
+  assert.deepEqual(got.p, want.p);
+  for (let i = 0; i < 8; i++) {
+    assert.ok(Object.is(got.m[i], 0), `m[${i}] = ${got.m[i]}, flushed to +0`);
+    if (i !== 5) assert.ok(got.v[i] >= 2 ** -126, `v[${i}] = ${got.v[i]}, still normal`); // v[5] is 0 throughout
+  }
+}
+
+Deno.test("adamStep: a stopped gradient's m is flushed to +0 below 2^-126, as tfjs adam does (cpu)", async () => {
+  await withBackend("cpu", checkFlushAgainstReference);
+});
+
+Deno.test("adamStep: a stopped gradient's m is flushed to +0 below 2^-126, as tfjs adam does (wasm)", async () => {
+  await import("@tensorflow/tfjs-backend-wasm");
+  await withBackend("wasm", checkFlushAgainstReference);
+});
+
 Deno.test("adamStep: outputs aliasing the inputs equal distinct outputs, and distinct outputs leave inputs", () => {
   const next = generator(7);
   const from = { p: randomArena(next), m: randomArena(next), v: randomArena(next).map(Math.abs) };

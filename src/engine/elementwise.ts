@@ -64,6 +64,12 @@ export interface Elementwise {
 
 const f = Math.fround;
 
+/** The smallest positive normal float32, 2⁻¹²⁶ (as `core/optim/adam.ts`'s `FLT_MIN`). */
+const FLT_MIN = 2 ** -126;
+
+/** A moment flushed as the reference's `flushSubnormal`: +0 when its magnitude is below 2⁻¹²⁶, else itself. */
+const flush = (x: number): number => (Math.abs(x) < FLT_MIN ? 0 : x);
+
 /** The definitions, as plain loops; each store into a Float32Array is the last `fround` of its expression. */
 export const referenceElementwise: Elementwise = {
   name: "reference",
@@ -71,8 +77,8 @@ export const referenceElementwise: Elementwise = {
     const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, c1, sqrtC2, eps, negLr } = s;
     for (let i = 0; i < p.length; i++) {
       const gi = g[i];
-      const mi = f(f(m[i] * beta1) + f(gi * oneMinusBeta1));
-      const vi = f(f(v[i] * beta2) + f(f(gi * gi) * oneMinusBeta2));
+      const mi = flush(f(f(m[i] * beta1) + f(gi * oneMinusBeta1)));
+      const vi = flush(f(f(v[i] * beta2) + f(f(gi * gi) * oneMinusBeta2)));
       const u = f(f(mi / c1) / f(f(f(Math.sqrt(vi)) / sqrtC2) + eps));
       pOut[i] = p[i] + f(u * negLr);
       mOut[i] = mi;

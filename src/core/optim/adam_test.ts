@@ -41,3 +41,23 @@ Deno.test("adam is chain(scaleByAdam, scale(-lr)) and is pure", () => {
   assert.equal(s0[0].count, 0);
   assert.deepEqual((s0[0].mu as typeof params).a.arraySync(), [[0, 0], [0, 0]]);
 });
+
+Deno.test("scaleByAdam: moments below 2^-126 are stored as +0, NaN is kept, and the step is what it was", () => {
+  // One step with zero gradients: m ← 0.9·m and v ← 0.999·v. 1.2e-38 and −1.2e-38 fall below 2⁻¹²⁶ ≈ 1.1755e-38
+  // (0.9·1.2e-38 = 1.08e-38), as do the subnormal 5e-39 and −0; 1e-30 stays; NaN stays NaN.
+  const mu0 = [1.2e-38, -1.2e-38, 5e-39, -0, 1e-30, NaN];
+  const nu0 = [1.2e-38, 1.1e-38, 5e-39, 0, 1e-30, 1];
+  const opt = scaleByAdam();
+  const params = { p: tf.fill([6], 0.5) };
+  const state = { count: 10, mu: { p: tf.tensor1d(mu0) }, nu: { p: tf.tensor1d(nu0) } };
+  const [updates, next] = opt.update({ p: tf.zeros([6]) }, state);
+  const mu = Array.from((next.mu as typeof params).p.dataSync());
+  const nu = Array.from((next.nu as typeof params).p.dataSync());
+  assert.deepEqual(mu.slice(0, 4).map((x) => Object.is(x, 0)), [true, true, true, true]);
+  assert.ok(mu[4] > 0 && Number.isNaN(mu[5]));
+  assert.equal(nu[0], Math.fround(Math.fround(1.2e-38) * Math.fround(0.999))); // 1.1988e-38: still normal
+  assert.deepEqual(nu.slice(1, 4).map((x) => Object.is(x, 0)), [true, true, true]);
+  // Applied with lr 3e-4, the flushed moments leave p = 0.5 exactly, as the unflushed ones would have.
+  const stepped = applyUpdates(params, { p: tf.mul(updates.p, -3e-4) });
+  assert.deepEqual(Array.from(stepped.p.dataSync()).slice(0, 5), [0.5, 0.5, 0.5, 0.5, 0.5]);
+});

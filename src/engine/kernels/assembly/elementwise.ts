@@ -40,10 +40,21 @@ export function reserve(bytes: usize): usize {
   return base();
 }
 
+/** The smallest positive normal f32, 2⁻¹²⁶. */
+const FLT_MIN: f32 = 1.1754943508222875e-38;
+
+/** x, or +0 when |x| < 2⁻¹²⁶. */
+// @ts-ignore: decorator
+@inline function flush(x: f32): f32 {
+  return abs<f32>(x) < FLT_MIN ? 0 : x;
+}
+
 /**
  * One Adam step on n elements, in place on p, m and v, from the gradient g; the scalars are float32 values
  * computed by the host (adam.ts):
- *   m ← m·β₁ + g·(1−β₁);  v ← v·β₂ + (g·g)·(1−β₂);  p ← p + ((m/c₁) / (√v/√c₂ + ε))·(−lr)
+ *   m ← z(m·β₁ + g·(1−β₁));  v ← z(v·β₂ + (g·g)·(1−β₂));  p ← p + ((m/c₁) / (√v/√c₂ + ε))·(−lr)
+ * where z(x) is +0 when |x| < 2⁻¹²⁶ (subnormals and −0) and x otherwise (NaN kept): subnormal operands take
+ * a slow path on x86, and a dead ReLU unit's moments decay through them for thousands of steps.
  */
 export function adam(
   n: i32,
@@ -68,12 +79,15 @@ export function adam(
   const vc2 = f32x4.splat(sqrtC2);
   const ve = f32x4.splat(eps);
   const vl = f32x4.splat(negLr);
+  const tiny = f32x4.splat(FLT_MIN);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
     const gi = v128.load(g + at);
-    const mi = f32x4.add(f32x4.mul(v128.load(m + at), b1), f32x4.mul(gi, ob1));
-    const vi = f32x4.add(f32x4.mul(v128.load(v + at), b2), f32x4.mul(f32x4.mul(gi, gi), ob2));
+    const m0 = f32x4.add(f32x4.mul(v128.load(m + at), b1), f32x4.mul(gi, ob1));
+    const v0 = f32x4.add(f32x4.mul(v128.load(v + at), b2), f32x4.mul(f32x4.mul(gi, gi), ob2));
+    const mi = v128.andnot(m0, f32x4.lt(f32x4.abs(m0), tiny));
+    const vi = v128.andnot(v0, f32x4.lt(f32x4.abs(v0), tiny));
     const u = f32x4.div(f32x4.div(mi, vc1), f32x4.add(f32x4.div(f32x4.sqrt(vi), vc2), ve));
     v128.store(p + at, f32x4.add(v128.load(p + at), f32x4.mul(u, vl)));
     v128.store(m + at, mi);
@@ -82,8 +96,8 @@ export function adam(
   for (; i < n; i++) {
     const at = <usize>i << 2;
     const gi = load<f32>(g + at);
-    const mi = load<f32>(m + at) * beta1 + gi * oneMinusBeta1;
-    const vi = load<f32>(v + at) * beta2 + (gi * gi) * oneMinusBeta2;
+    const mi = flush(load<f32>(m + at) * beta1 + gi * oneMinusBeta1);
+    const vi = flush(load<f32>(v + at) * beta2 + (gi * gi) * oneMinusBeta2);
     const u = (mi / c1) / (sqrt<f32>(vi) / sqrtC2 + eps);
     store<f32>(p + at, load<f32>(p + at) + u * negLr);
     store<f32>(m + at, mi);
