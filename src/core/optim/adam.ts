@@ -7,8 +7,8 @@
  * processors take a slow microcode path for every subnormal operand, and WebAssembly has no flush-to-zero
  * mode, so on Hopper-v5 a quarter of the actor's moments made each Adam pass several times slower. The step
  * itself is unchanged by the flush: a subnormal m gives an update below 10⁻³⁰·lr, which rounds away against
- * any parameter, and a subnormal v is swamped by ε. JAX on CPU flushes every subnormal (XLA sets the x86 FTZ and DAZ
- * modes); PyTorch offers it as `torch.set_flush_denormal`.
+ * any parameter, and a subnormal v is swamped by ε. JAX on CPU flushes every subnormal (XLA sets the x86
+ * FTZ and DAZ modes); PyTorch offers it as `torch.set_flush_denormal`.
  *
  * @module
  */
