@@ -84,3 +84,25 @@ export function aggregateEvals(runs: readonly (readonly EvalRow[])[]): Aggregate
 export function firstReaching(evals: readonly EvalRow[], threshold: number): number | undefined {
   return evals.find((r) => r.mean >= threshold)?.totalSteps;
 }
+
+/** Mean and sample standard deviation (n − 1) of a set of values. */
+export interface MeanStd {
+  /** Arithmetic mean. */
+  readonly mean: number;
+  /** Sample standard deviation; 0 for a single value. */
+  readonly std: number;
+}
+
+/**
+ * Mean and sample standard deviation (n − 1 in the denominator) of some values, e.g. one metric over seeds.
+ *
+ * @param values at least one value
+ * @returns their mean and sample standard deviation
+ */
+export function meanStd(values: readonly number[]): MeanStd {
+  if (values.length === 0) throw new RangeError("meanStd needs at least one value");
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  if (n === 1) return { mean, std: 0 };
+  return { mean, std: Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) };
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { aggregateEvals, firstReaching } from "./aggregate.ts";
+import { aggregateEvals, firstReaching, meanStd } from "./aggregate.ts";
 
 Deno.test("aggregateEvals: mean and 95% t-interval across runs at shared steps", () => {
   const runs = [
@@ -27,4 +27,13 @@ Deno.test("firstReaching: the first step at or above the threshold", () => {
   }];
   assert.equal(firstReaching(evals, -200), 2);
   assert.equal(firstReaching(evals, 0), undefined);
+});
+
+Deno.test("meanStd: mean and sample (n − 1) standard deviation", () => {
+  // 2, 4, 9: mean 5, squared deviations 9 + 1 + 16 = 26, sample variance 13.
+  const { mean, std } = meanStd([2, 4, 9]);
+  assert.equal(mean, 5);
+  assert.equal(std, Math.sqrt(13));
+  assert.deepEqual(meanStd([7]), { mean: 7, std: 0 });
+  assert.throws(() => meanStd([]), RangeError);
 });
