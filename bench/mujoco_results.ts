@@ -11,6 +11,9 @@
  *
  *     deno run -A bench/mujoco_results.ts runs/td3-HalfCheetah-v5-seed0 [...] [--curves docs]
  *
+ * A run folder may also be a kept record of one (docs/runs/NAME: its config.json, evals.csv and
+ * timing.csv only), which gives the same row; its curve is then not copied.
+ *
  * @module
  */
 import { parseArgs } from "node:util";
@@ -96,7 +99,13 @@ for (const dir of positionals) {
     });
     if (values.curves !== undefined) {
       const name = `${slug(config.algo, config.env)}_seed${config.seed}.svg`;
-      await Deno.copyFile(`${dir}/learning_curve.svg`, `${values.curves}/${name}`);
+      try {
+        await Deno.copyFile(`${dir}/learning_curve.svg`, `${values.curves}/${name}`);
+      } catch (e) {
+        // A kept record (docs/runs/) holds no curve of its own: its curve is already in docs/.
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+        console.error(`${dir} has no learning_curve.svg: ${name} not written`);
+      }
     }
   } catch (e) {
     console.error(`error: ${dir}: ${e instanceof Error ? e.message : e}`);
