@@ -4,8 +4,9 @@
  * evaluations, the final evaluation and the wall time, beside the published numbers of the TD3 paper
  * (Fujimoto et al. 2018, Table 1: Gym v1 tasks, prior versions of these), CleanRL's v4 reports and the
  * SB3 zoo's v3 rows. Where several seeds of one algorithm and task are given, a row across them follows:
- * the mean ± sample standard deviation over seeds of each metric (the TD3 paper's ± is one standard deviation
- * over its trials) and the mean wall time of a run. With `--curves DIR` each run's learning curve is copied
+ * the TD3 paper's own statistic (the maximum of the mean curve over seeds, at its step, ± the standard
+ * deviation over seeds there, over n), then the mean ± sample standard deviation over seeds of each
+ * seed's metric, and the mean wall time of a run. With `--curves DIR` each run's learning curve is copied
  * to `DIR/ALGO_ENV_seedN.svg`, and each group of seeds gets `DIR/ALGO_ENV_seeds.svg`: every seed's
  * evaluation means and their mean ± sample standard deviation over seeds.
  *
@@ -17,7 +18,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { aggregateEvals, meanStd } from "../src/report/aggregate.ts";
+import { aggregateEvals, bestOfMeanCurve, meanStd } from "../src/report/aggregate.ts";
 import { learningCurveSvg } from "../src/report/plot.ts";
 
 /** Published means (± spread where given), by algorithm and task. */
@@ -127,8 +128,11 @@ for (const { algo, env, runs } of groups.values()) {
   const steps = runs.every((r) => r.steps === runs[0].steps) ? String(runs[0].steps) : "mixed";
   const ref = REFERENCES[algo]?.[env] ?? {};
   const hours = meanStd(runs.map((r) => r.hours)).mean;
+  const peak = bestOfMeanCurve(runs.map((r) => r.evals));
+  const paperWay = peak === undefined ? "no shared step" : `${fmt(peak)} (${peak.totalSteps})`;
   console.log(
-    `| ${env} | ${algo.toUpperCase()} | ${seeds} | ${steps} | ${fmt(meanStd(runs.map((r) => r.best)))} | ` +
+    `| ${env} | ${algo.toUpperCase()} | ${seeds} | ${steps} | mean curve ${paperWay}; ` +
+      `each seed's ${fmt(meanStd(runs.map((r) => r.best)))} | ` +
       `${fmt(meanStd(runs.map((r) => r.meanLast)))} | ${fmt(meanStd(runs.map((r) => r.final)))} | ` +
       `${hours.toFixed(2)} h (mean) | ${ref.paper ?? "–"} | ${ref.cleanrl ?? "–"} | ${ref.zoo ?? "–"} |`,
   );

@@ -106,3 +106,32 @@ export function meanStd(values: readonly number[]): MeanStd {
   if (n === 1) return { mean, std: 0 };
   return { mean, std: Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) };
 }
+
+/** The TD3 paper's Table 1 statistic over several runs. */
+export interface BestOfMeanCurve {
+  /** Environment steps of the evaluation where the mean curve peaks (the first such, on ties). */
+  readonly totalSteps: number;
+  /** The mean over runs of their evaluation means there: the mean curve's maximum. */
+  readonly mean: number;
+  /** Standard deviation over runs at that evaluation, over n (not n − 1), as the paper's ± is. */
+  readonly std: number;
+}
+
+/**
+ * The maximum over evaluations of the mean curve across runs, and the spread across runs there: how the
+ * TD3 paper's Table 1 is computed from its trials (Fujimoto et al. 2018; the learning curves they publish
+ * give its numbers this way). It is never above the mean of each run's own maximum.
+ *
+ * @param runs the evaluation rows of each run; only the steps all of them share count
+ * @returns the peak of the mean curve, or `undefined` when the runs share no step
+ */
+export function bestOfMeanCurve(runs: readonly (readonly EvalRow[])[]): BestOfMeanCurve | undefined {
+  let best: BestOfMeanCurve | undefined;
+  for (const { totalSteps, mean } of aggregateEvals(runs)) {
+    if (best !== undefined && mean <= best.mean) continue;
+    const ms = runs.map((rs) => rs.find((r) => r.totalSteps === totalSteps)!.mean);
+    const std = Math.sqrt(ms.reduce((a, b) => a + (b - mean) ** 2, 0) / ms.length);
+    best = { totalSteps, mean, std };
+  }
+  return best;
+}
