@@ -12,8 +12,8 @@
  *
  *     deno run -A bench/mujoco_results.ts runs/td3-HalfCheetah-v5-seed0 [...] [--curves docs]
  *
- * A run folder may also be a kept record of one (docs/runs/NAME: its config.json, evals.csv and
- * timing.csv only), which gives the same row; its curve is then not copied.
+ * A run folder may also be a kept record of one (docs/runs/NAME: its config.json, evals.csv, timing.csv
+ * and policy, no curve), which gives the same row; its curve is then not copied.
  *
  * @module
  */
